@@ -1,0 +1,44 @@
+// The unit everything downstream of reassembly sees: one request and its response, with who
+// made it and where. Credential values in `http` are already replaced by fingerprints.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "parsers/http1/http_message.h"
+
+namespace apisensor {
+
+enum class Role : uint8_t { kUnknown = 0, kClient = 1, kServer = 2 };
+
+struct SocketAddress {
+  uint16_t family = 0;  // AF_INET or AF_INET6
+  uint16_t port = 0;
+  std::array<uint8_t, 16> addr{};  // IPv4 in the first 4 bytes
+
+  std::string AddressString() const;  // "127.0.0.1", "::1"
+  bool operator==(const SocketAddress&) const = default;
+};
+
+struct ProcessIdentity {
+  uint32_t pid = 0;
+  std::string comm;
+  uint64_t cgroup_id = 0;
+};
+
+struct ExchangeRecord {
+  uint64_t ts_unix_ns = 0;  // wall-clock time of the request's first byte
+  uint64_t latency_ns = 0;  // response's last byte minus request's first byte; 0 without response
+  Role role = Role::kUnknown;
+  const char* protocol = "http/1.1";
+  bool tls = false;
+  ProcessIdentity process;
+  SocketAddress local;
+  SocketAddress remote;
+  http::Exchange http;
+};
+
+const char* RoleName(Role role);
+
+}  // namespace apisensor

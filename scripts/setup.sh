@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything apisensor needs to build, run and test, from Debian 12 packages only.
+# Idempotent: packages already present are left as they are. Must run as root (apt-get).
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup.sh installs Debian packages: run it as root (e.g. 'sudo $0')." >&2
+  exit 1
+fi
+
+build_deps=(
+  build-essential cmake pkg-config ninja-build
+  clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev      # BPF CO-RE objects and skeletons
+  node-llhttp                                              # llhttp C sources (/usr/share/llhttp)
+  libssl-dev libsqlite3-dev libcli11-dev rapidjson-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
+)
+test_deps=(
+  python3 python3-pytest python3-requests                  # e2e harness (Debian's /usr/bin/python3)
+  nginx-light curl wrk procps iproute2
+)
+
+wanted=("${build_deps[@]}")
+if [[ "${1:-}" == "--with-test-deps" ]]; then
+  wanted+=("${test_deps[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi
