@@ -30,7 +30,7 @@ function(apisensor_bpf_skeleton name source)
     add_custom_target(apisensor_vmlinux_h DEPENDS ${vmlinux})
   endif()
   add_custom_command(OUTPUT ${object}
-    COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
+    COMMAND ${BPF_CLANG} -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_${BPF_TARGET_ARCH}
             -I${gen} -I${CMAKE_CURRENT_SOURCE_DIR} -Wall -Werror -Wno-unused-function
             -c ${CMAKE_CURRENT_SOURCE_DIR}/${source} -o ${object}
     DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${source} ${ARGN} ${vmlinux}

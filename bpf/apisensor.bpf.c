@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel half of apisensor: finds the TCP socket behind every data syscall, decides cheaply
+ * whether the connection speaks HTTP, and ships HTTP bytes (capped, with their TCP position)
+ * to the agent through one ring buffer. Everything else is counted, never copied.
+ *
+ * One tp_btf/sys_exit program serves every syscall: at exit the return value says how many
+ * bytes moved, and the arguments are still in the saved user registers, so no entry-side
+ * stash (and no sys_enter attachment, which would double the per-syscall cost) is needed.
+ * tp_btf needs neither kprobes nor tracefs, neither of which this design can count on. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "events.h"
+
+#if !defined(__TARGET_ARCH_x86)
+#error "apisensor's syscall dispatch reads x86_64 registers; other architectures are not supported yet"
+#endif
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+#define NR_read 0
+#define NR_write 1
+#define NR_close 3
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendfile 40
+#define NR_connect 42
+#define NR_accept 43
+#define NR_sendto 44
+#define NR_recvfrom 45
+#define NR_sendmsg 46
+#define NR_recvmsg 47
+#define NR_accept4 288
+#define NR_recvmmsg 299
+#define NR_sendmmsg 307
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define SOCK_STREAM 1
+#define IPPROTO_TCP 6
+#define AF_INET 2
+#define AF_INET6 10
+#define MSG_PEEK 2
+#define EINPROGRESS 115
+
+/* Set by the agent before load. */
+const volatile __u32 payload_cap = APISENSOR_DEFAULT_PAYLOAD;
+const volatile __u32 agent_tgid = 0;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 16 * 1024 * 1024); /* resized by the agent before load */
+} events SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, APISENSOR_CNT_MAX);
+  __type(key, __u32);
+  __type(value, __u64);
+} counters SEC(".maps");
+
+/* What the kernel side remembers about a socket fd. A different `sk` under the same key means
+ * the fd was reused for another socket, so the entry is stale. */
+struct conn_key {
+  __u32 tgid;
+  __s32 fd;
+};
+struct conn_state {
+  __u64 sk;
+  __u8 role;                /* apisensor_role */
+  __u8 protocol;            /* apisensor_protocol */
+  __u8 opened_under_watch;  /* connect/accept seen: the first byte seen is the stream's first */
+  __u8 pad[5];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct conn_key);
+  __type(value, struct conn_state);
+} conns SEC(".maps");
+
+/* Processes that own HTTP connections: only their exit is worth an event. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
+  __type(value, __u8);
+} http_tgids SEC(".maps");
+
+/* Events are assembled here and copied to the ring with their true length (ringbuf_reserve
+ * needs a constant size, which would waste the ring on small messages). Twice the payload
+ * bound so the verifier can prove every masked write stays inside. */
+struct scratch {
+  __u8 raw[sizeof(struct apisensor_data_event) + 2 * APISENSOR_MAX_PAYLOAD];
+};
+#define SCRATCH_PAYLOAD(sc) (&(sc)->raw[sizeof(struct apisensor_data_event)])
+/* Per-CPU values are limited to 32 KiB, so this is a plain array with one slot per possible CPU
+ * (the agent sets max_entries before load). */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct scratch);
+} scratch_buf SEC(".maps");
+
+/* A preemptible kernel can run a second syscall exit on this CPU while the first one still
+ * fills the scratch: the flag makes the second one drop (and count) instead of corrupting. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u32);
+} scratch_busy SEC(".maps");
+
+static __always_inline void count(__u32 which, __u64 n) {
+  __u64 *v = bpf_map_lookup_elem(&counters, &which);
+  if (v) *v += n; /* per-CPU slot: no atomics needed */
+}
+
+/* fd -> struct sock of a TCP socket (IPv4 or IPv6), or NULL. */
+static __always_inline struct sock *tcp_sock_of_fd(int fd) {
+  if (fd < 0) return NULL;
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt) return NULL;
+  if ((unsigned int)fd >= BPF_CORE_READ(fdt, max_fds)) return NULL;
+  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct file *file = NULL;
+  if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file) return NULL;
+  umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
+  if ((mode & S_IFMT) != S_IFSOCK) return NULL;
+  struct socket *sock = BPF_CORE_READ(file, private_data);
+  if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM) return NULL;
+  struct sock *sk = BPF_CORE_READ(sock, sk);
+  if (!sk) return NULL;
+  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  if (family != AF_INET && family != AF_INET6) return NULL;
+  if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP) return NULL;
+  return sk;
+}
+
+static __always_inline void fill_endpoints(struct sock *sk, struct apisensor_data_event *ev) {
+  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  ev->local.family = family;
+  ev->remote.family = family;
+  ev->local.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+  ev->remote.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  if (family == AF_INET) {
+    __u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    __u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+    __builtin_memset(ev->local.addr, 0, sizeof(ev->local.addr));
+    __builtin_memset(ev->remote.addr, 0, sizeof(ev->remote.addr));
+    __builtin_memcpy(ev->local.addr, &l, 4);
+    __builtin_memcpy(ev->remote.addr, &r, 4);
+  } else {
+    BPF_CORE_READ_INTO(&ev->local.addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+    BPF_CORE_READ_INTO(&ev->remote.addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+  }
+  ev->local.pad = 0;
+  ev->remote.pad = 0;
+}
+
+static __always_inline bool is_http_request_start(const __u8 *b, __u32 n) {
+  if (n < 4) return false;
+  /* Methods by their first four bytes; the space (or 5th letter) check keeps "GETX" out. */
+  switch ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) {
+    case 'G' << 24 | 'E' << 16 | 'T' << 8 | ' ':
+    case 'P' << 24 | 'U' << 16 | 'T' << 8 | ' ':
+      return true;
+    case 'P' << 24 | 'O' << 16 | 'S' << 8 | 'T':
+    case 'H' << 24 | 'E' << 16 | 'A' << 8 | 'D':
+      return n > 4 && b[4] == ' ';
+    case 'D' << 24 | 'E' << 16 | 'L' << 8 | 'E': /* DELETE */
+    case 'P' << 24 | 'A' << 16 | 'T' << 8 | 'C': /* PATCH */
+    case 'O' << 24 | 'P' << 16 | 'T' << 8 | 'I': /* OPTIONS */
+    case 'C' << 24 | 'O' << 16 | 'N' << 8 | 'N': /* CONNECT */
+    case 'T' << 24 | 'R' << 16 | 'A' << 8 | 'C': /* TRACE */
+      return n > 5;
+  }
+  return false;
+}
+
+static __always_inline bool is_http_response_start(const __u8 *b, __u32 n) {
+  return n >= 8 && b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' &&
+         b[5] == '1' && b[6] == '.';
+}
+
+static __always_inline bool is_http2_preface(const __u8 *b, __u32 n) {
+  return n >= 8 && b[0] == 'P' && b[1] == 'R' && b[2] == 'I' && b[3] == ' ' && b[4] == '*';
+}
+
+static __always_inline bool is_tls_record(const __u8 *b, __u32 n) {
+  /* content type handshake/alert/ccs/application data, then version 3.x */
+  return n >= 5 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 0x03 && b[2] <= 0x04;
+}
+
+/* Looks at the first bytes a chunk starts with and updates the connection's protocol and role.
+ * A connection that predates the agent may be seen mid-message, so it stays UNKNOWN (and is
+ * probed again at the next chunk) until a chunk starts like HTTP; only a connection watched
+ * from its first byte can be declared OTHER for good. */
+static __always_inline void classify(struct conn_state *c, const void *first, __u32 first_len,
+                                     __u8 dir) {
+  __u8 b[8] = {};
+  __u32 n = first_len < sizeof(b) ? first_len : sizeof(b);
+  if (bpf_probe_read_user(b, sizeof(b), first)) {
+    /* The buffer may end near a page boundary: fall back to the exact length. */
+    if (n == 0 || bpf_probe_read_user(b, n & 7, first)) return;
+  }
+  if (is_http_request_start(b, n)) {
+    c->protocol = APISENSOR_PROTO_HTTP1;
+    if (c->role == APISENSOR_ROLE_UNKNOWN)
+      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_CLIENT : APISENSOR_ROLE_SERVER;
+  } else if (is_http_response_start(b, n)) {
+    c->protocol = APISENSOR_PROTO_HTTP1;
+    if (c->role == APISENSOR_ROLE_UNKNOWN)
+      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_SERVER : APISENSOR_ROLE_CLIENT;
+  } else if (is_http2_preface(b, n)) {
+    c->protocol = APISENSOR_PROTO_HTTP2;
+    if (c->role == APISENSOR_ROLE_UNKNOWN)
+      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_CLIENT : APISENSOR_ROLE_SERVER;
+  } else if (is_tls_record(b, n)) {
+    c->protocol = APISENSOR_PROTO_TLS;
+  } else if (c->opened_under_watch) {
+    c->protocol = APISENSOR_PROTO_OTHER;
+  }
+}
+
+static __always_inline struct conn_state *lookup_conn(__u32 tgid, int fd, struct sock *sk) {
+  struct conn_key key = {.tgid = tgid, .fd = fd};
+  struct conn_state *c = bpf_map_lookup_elem(&conns, &key);
+  if (c && c->sk == (__u64)sk) return c;
+  struct conn_state fresh = {.sk = (__u64)sk};
+  if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY)) return NULL;
+  count(APISENSOR_CNT_CONN_TRACKED, 1);
+  return bpf_map_lookup_elem(&conns, &key);
+}
+
+static __always_inline void remember_new_conn(__u32 tgid, int fd, __u8 role) {
+  struct sock *sk = tcp_sock_of_fd(fd);
+  if (!sk) return;
+  struct conn_key key = {.tgid = tgid, .fd = fd};
+  struct conn_state c = {.sk = (__u64)sk, .role = role, .opened_under_watch = 1};
+  if (!bpf_map_update_elem(&conns, &key, &c, BPF_ANY)) count(APISENSOR_CNT_CONN_TRACKED, 1);
+}
+
+static __always_inline void fill_header(struct apisensor_event_header *h, __u64 pid_tgid,
+                                        int fd, struct sock *sk, __u8 kind) {
+  h->ts_ns = bpf_ktime_get_ns();
+  h->sock = (__u64)sk;
+  h->cgroup_id = bpf_get_current_cgroup_id();
+  h->tgid = pid_tgid >> 32;
+  h->tid = (__u32)pid_tgid;
+  h->fd = fd;
+  h->kind = kind;
+  h->pad[0] = h->pad[1] = h->pad[2] = 0;
+  bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* One user buffer to copy from: a flat buffer is a single segment. */
+struct segments {
+  const struct iovec *iov; /* user pointer, or NULL for the flat buffer */
+  const void *flat;
+  __u64 iovcnt;
+};
+
+static __always_inline const void *segment_base(const struct segments *s, __u32 i, __u64 *len) {
+  if (!s->iov) {
+    return s->flat; /* *len already holds the flat length */
+  }
+  struct iovec v = {};
+  if (bpf_probe_read_user(&v, sizeof(v), &s->iov[i])) return NULL;
+  *len = v.iov_len;
+  return v.iov_base;
+}
+
+struct copy_ctx {
+  struct segments seg;
+  __u64 flat_len;
+  __u32 want;
+  __u32 copied;
+  __u32 nseg;
+  __u32 cpu;
+};
+
+/* One segment per bpf_loop iteration: the loop body is verified once instead of once per
+ * unrolled segment and call site, which kept the program under the verifier's budget. */
+static long copy_segment(__u32 i, void *arg) {
+  struct copy_ctx *c = arg;
+  if (i >= c->nseg || c->copied >= c->want) return 1;
+  struct scratch *sc = bpf_map_lookup_elem(&scratch_buf, &c->cpu);
+  if (!sc) return 1;
+  __u64 len = c->flat_len;
+  const void *base = segment_base(&c->seg, i, &len);
+  if (!base) {
+    count(APISENSOR_CNT_READ_FAULT, 1);
+    return 1;
+  }
+  __u32 room = c->want - c->copied;
+  __u32 take = len < (__u64)room ? (__u32)len : room;
+  if (take > APISENSOR_MAX_PAYLOAD) take = APISENSOR_MAX_PAYLOAD;
+  __u32 off = c->copied & (APISENSOR_MAX_PAYLOAD - 1);
+  if (take && bpf_probe_read_user(SCRATCH_PAYLOAD(sc) + off, take, base)) {
+    count(APISENSOR_CNT_READ_FAULT, 1);
+    return 1;
+  }
+  c->copied += take;
+  return 0;
+}
+
+/* Copies up to `cap` of `size` bytes from the segments into this CPU's scratch payload. */
+static __always_inline __u32 copy_payload(__u32 cpu, const struct segments *s, __u64 flat_len,
+                                          __u32 size, __u32 cap) {
+  struct copy_ctx c = {
+      .seg = *s,
+      .flat_len = flat_len,
+      .want = size < cap ? size : cap,
+      .nseg = s->iov ? (s->iovcnt < APISENSOR_MAX_IOV ? s->iovcnt : APISENSOR_MAX_IOV) : 1,
+      .cpu = cpu,
+  };
+  bpf_loop(APISENSOR_MAX_IOV, copy_segment, &c, 0);
+  if (s->iov && s->iovcnt > APISENSOR_MAX_IOV && c.copied < c.want)
+    count(APISENSOR_CNT_IOV_TRUNCATED, s->iovcnt - APISENSOR_MAX_IOV);
+  return c.copied;
+}
+
+/* The heart of it: `size` bytes moved through (tgid, fd) in `dir`, followed by `after` more bytes
+ * in the same syscall (sendmmsg/recvmmsg only); ship them if the connection speaks HTTP. */
+struct data_call {
+  __u64 pid_tgid;
+  struct segments seg;
+  __u64 flat_len; /* length of seg.flat */
+  __u32 size;     /* bytes the syscall moved for this chunk */
+  __u32 after;    /* bytes the same syscall moved after this chunk (mmsg) */
+  __s32 fd;
+  __u8 dir;
+  __u8 flags;
+};
+
+/* Not inlined: one verified copy serves every syscall flavour (BPF calls take 5 arguments at
+ * most, hence the struct). */
+static __noinline void on_data(const struct data_call *d) {
+  const struct segments *s = &d->seg;
+  __u64 pid_tgid = d->pid_tgid, flat_len = d->flat_len;
+  __u32 size = d->size, after = d->after;
+  int fd = d->fd;
+  __u8 dir = d->dir, flags = d->flags;
+  if (size == 0) return;
+  struct sock *sk = tcp_sock_of_fd(fd);
+  if (!sk) return;
+  __u32 tgid = pid_tgid >> 32;
+  struct conn_state *c = lookup_conn(tgid, fd, sk);
+  if (!c) return;
+
+  if (c->protocol == APISENSOR_PROTO_UNKNOWN && !(flags & APISENSOR_DATA_FILLER)) {
+    __u64 first_len = flat_len;
+    const void *first = segment_base(s, 0, &first_len);
+    if (first) classify(c, first, first_len < size ? (__u32)first_len : size, dir);
+    if (c->protocol == APISENSOR_PROTO_HTTP1 || c->protocol == APISENSOR_PROTO_HTTP2) {
+      __u8 one = 1;
+      bpf_map_update_elem(&http_tgids, &tgid, &one, BPF_ANY);
+    }
+  }
+  if (c->protocol != APISENSOR_PROTO_HTTP1 && c->protocol != APISENSOR_PROTO_HTTP2) {
+    count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
+    return;
+  }
+
+  __u32 zero = 0;
+  __u32 *busy = bpf_map_lookup_elem(&scratch_busy, &zero);
+  __u32 cpu = bpf_get_smp_processor_id();
+  struct scratch *sc = bpf_map_lookup_elem(&scratch_buf, &cpu);
+  if (!busy || !sc) return;
+  if (__sync_lock_test_and_set(busy, 1)) {
+    count(APISENSOR_CNT_SCRATCH_BUSY, 1);
+    return;
+  }
+
+  struct apisensor_data_event *ev = (struct apisensor_data_event *)sc->raw;
+  fill_header(&ev->hdr, pid_tgid, fd, sk, APISENSOR_EV_DATA);
+  fill_endpoints(sk, ev);
+  /* The syscall has returned, so the socket's counters already include these bytes. */
+  struct tcp_sock *tp = (struct tcp_sock *)sk;
+  __u32 end = dir == APISENSOR_DIR_EGRESS ? BPF_CORE_READ(tp, write_seq)
+                                          : BPF_CORE_READ(tp, copied_seq);
+  ev->seq = end - size - after;
+  ev->size = size;
+  ev->direction = dir;
+  ev->role = c->role;
+  ev->protocol = c->protocol;
+  ev->flags = flags;
+
+  __u32 cap = payload_cap;
+  if (cap > APISENSOR_MAX_PAYLOAD) cap = APISENSOR_MAX_PAYLOAD;
+  __u32 captured = (flags & APISENSOR_DATA_FILLER) ? 0 : copy_payload(cpu, s, flat_len, size, cap);
+  ev->captured = captured;
+  if (size > captured && !(flags & APISENSOR_DATA_FILLER))
+    count(APISENSOR_CNT_BYTES_TRUNCATED, size - captured);
+
+  __u64 len = sizeof(*ev) + (captured & (2 * APISENSOR_MAX_PAYLOAD - 1));
+  if (len > sizeof(*sc)) len = sizeof(*sc);
+  if (bpf_ringbuf_output(&events, sc, len, 0)) {
+    count(APISENSOR_CNT_RING_FULL, 1);
+  } else {
+    count(APISENSOR_CNT_EVENTS, 1);
+    count(APISENSOR_CNT_BYTES_SHIPPED, captured);
+  }
+  /* Same CPU only (per-CPU slot), so a compiler barrier and a plain store suffice. */
+  asm volatile("" ::: "memory");
+  *(volatile __u32 *)busy = 0;
+}
+
+static __always_inline void emit_simple(__u64 pid_tgid, int fd, __u64 sk, __u8 kind) {
+  struct apisensor_event_header *h = bpf_ringbuf_reserve(&events, sizeof(*h), 0);
+  if (!h) {
+    count(APISENSOR_CNT_RING_FULL, 1);
+    return;
+  }
+  fill_header(h, pid_tgid, fd, (struct sock *)sk, kind);
+  bpf_ringbuf_submit(h, 0);
+}
+
+static __always_inline void on_close(__u64 pid_tgid, int fd) {
+  struct conn_key key = {.tgid = pid_tgid >> 32, .fd = fd};
+  struct conn_state *c = bpf_map_lookup_elem(&conns, &key);
+  if (!c) return;
+  if (c->protocol == APISENSOR_PROTO_HTTP1 || c->protocol == APISENSOR_PROTO_HTTP2)
+    emit_simple(pid_tgid, fd, c->sk, APISENSOR_EV_CLOSE);
+  bpf_map_delete_elem(&conns, &key);
+}
+
+/* sendmmsg/recvmmsg: each message is its own chunk. The socket counter read at exit covers all
+ * of them, so every message is placed by the bytes of the messages that follow it. */
+static __always_inline void on_mmsg(struct data_call *d, struct mmsghdr *msgs, __u32 n) {
+  if (n > APISENSOR_MAX_MMSG) {
+    /* The positions of the messages we would copy depend on the ones we would not: skip all,
+     * and let reassembly see the hole rather than misplaced bytes. */
+    count(APISENSOR_CNT_IOV_TRUNCATED, n);
+    return;
+  }
+  __u32 lens[APISENSOR_MAX_MMSG] = {};
+  __u32 total = 0;
+  for (__u32 i = 0; i < APISENSOR_MAX_MMSG; i++) {
+    if (i >= n) break;
+    if (bpf_probe_read_user(&lens[i], sizeof(lens[i]), &msgs[i].msg_len)) return;
+    total += lens[i];
+  }
+  __u32 before = 0;
+  for (__u32 i = 0; i < APISENSOR_MAX_MMSG; i++) {
+    if (i >= n) break;
+    struct user_msghdr hdr = {};
+    if (bpf_probe_read_user(&hdr, sizeof(hdr), &msgs[i].msg_hdr)) {
+      count(APISENSOR_CNT_READ_FAULT, 1);
+      return;
+    }
+    before += lens[i];
+    d->seg.iov = hdr.msg_iov;
+    d->seg.iovcnt = hdr.msg_iovlen;
+    d->size = lens[i];
+    d->after = total - before;
+    on_data(d);
+  }
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(apisensor_sys_exit, struct pt_regs *regs, long ret) {
+  long nr = regs->orig_ax;
+  switch (nr) {
+    case NR_read: case NR_write: case NR_readv: case NR_writev: case NR_sendto:
+    case NR_recvfrom: case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg:
+    case NR_sendfile: case NR_connect: case NR_accept: case NR_accept4: case NR_close:
+      break;
+    default:
+      return 0;
+  }
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  __u32 tgid = pid_tgid >> 32;
+  if (tgid == agent_tgid) return 0;
+
+  int fd = (int)regs->di;
+  switch (nr) {
+    case NR_connect:
+      if (ret == 0 || ret == -EINPROGRESS) remember_new_conn(tgid, fd, APISENSOR_ROLE_CLIENT);
+      return 0;
+    case NR_accept:
+    case NR_accept4:
+      if (ret >= 0) remember_new_conn(tgid, (int)ret, APISENSOR_ROLE_SERVER);
+      return 0;
+    case NR_close:
+      if (ret == 0) on_close(pid_tgid, fd);
+      return 0;
+  }
+  if (ret <= 0) return 0;
+
+  struct data_call d = {.pid_tgid = pid_tgid, .fd = fd, .size = (__u32)ret};
+  switch (nr) {
+    case NR_write:
+    case NR_sendto:
+    case NR_read:
+    case NR_recvfrom:
+      if (nr == NR_recvfrom && (regs->r10 & MSG_PEEK)) {
+        count(APISENSOR_CNT_PEEK_SKIPPED, 1);
+        return 0;
+      }
+      d.dir = (nr == NR_write || nr == NR_sendto) ? APISENSOR_DIR_EGRESS : APISENSOR_DIR_INGRESS;
+      d.seg.flat = (const void *)regs->si;
+      d.flat_len = regs->dx;
+      break;
+    case NR_writev:
+    case NR_readv:
+      d.dir = nr == NR_writev ? APISENSOR_DIR_EGRESS : APISENSOR_DIR_INGRESS;
+      d.seg.iov = (const struct iovec *)regs->si;
+      d.seg.iovcnt = regs->dx;
+      break;
+    case NR_sendmsg:
+    case NR_recvmsg: {
+      if (nr == NR_recvmsg && (regs->dx & MSG_PEEK)) {
+        count(APISENSOR_CNT_PEEK_SKIPPED, 1);
+        return 0;
+      }
+      struct user_msghdr msg = {};
+      if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)regs->si)) {
+        count(APISENSOR_CNT_READ_FAULT, 1);
+        return 0;
+      }
+      d.dir = nr == NR_sendmsg ? APISENSOR_DIR_EGRESS : APISENSOR_DIR_INGRESS;
+      d.seg.iov = msg.msg_iov;
+      d.seg.iovcnt = msg.msg_iovlen;
+      break;
+    }
+    case NR_sendmmsg:
+    case NR_recvmmsg:
+      d.dir = nr == NR_sendmmsg ? APISENSOR_DIR_EGRESS : APISENSOR_DIR_INGRESS;
+      on_mmsg(&d, (struct mmsghdr *)regs->si, (__u32)ret);
+      return 0;
+    case NR_sendfile:
+      /* sendfile(out_fd, in_fd, ...): the bytes never pass through user memory. */
+      d.dir = APISENSOR_DIR_EGRESS;
+      d.flags = APISENSOR_DATA_FILLER;
+      break;
+    default:
+      return 0;
+  }
+  on_data(&d);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(apisensor_process_exit, struct task_struct *task) {
+  __u32 pid = BPF_CORE_READ(task, pid);
+  __u32 tgid = BPF_CORE_READ(task, tgid);
+  if (pid != tgid) return 0; /* a thread, not the process */
+  if (!bpf_map_lookup_elem(&http_tgids, &tgid)) return 0;
+  bpf_map_delete_elem(&http_tgids, &tgid);
+  emit_simple(((__u64)tgid << 32) | pid, -1, 0, APISENSOR_EV_PROC_EXIT);
+  return 0;
+}
