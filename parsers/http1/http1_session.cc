@@ -56,6 +56,9 @@ struct Session::Impl {
     bool in_chunk_data = false;
     bool sample_closed = false;  // a gap made the body sample discontinuous
     bool upgrade_on_complete = false;
+    // The request was already paired with a response that came before its body ended; the rest
+    // of it is parsed only to stay in step.
+    bool answered = false;
     size_t header_budget = 0;
     size_t target_budget = 0;
     http::Request request;
@@ -82,6 +85,7 @@ struct Session::Impl {
   void PushPending(http::Request&& request);
   void OnResponseComplete(Stream& s);
   const http::Request* PairTarget() const;
+  bool EarlyAnswerable() const;
   void Emit(http::Request&& request, std::optional<http::Response>&& response,
             http::ExchangeEnd end);
 
@@ -126,6 +130,7 @@ void Session::Impl::Stream::StartMessage() {
   in_chunk_data = false;
   sample_closed = false;
   upgrade_on_complete = false;
+  answered = false;
   header_budget = owner->limits.max_header_bytes;
   target_budget = owner->limits.max_target_bytes;
   msg().first_byte_ns = ts;
@@ -267,8 +272,10 @@ int Session::Impl::OnMessageComplete(llhttp_t* p) {
   s.in_message = false;
   s.in_chunk_data = false;
   if (s.dir == Direction::kRequest) {
-    ++impl.stats.requests;
-    impl.PushPending(std::move(s.request));
+    if (!s.answered) {
+      ++impl.stats.requests;
+      impl.PushPending(std::move(s.request));
+    }
     return 0;
   }
   impl.OnResponseComplete(s);
@@ -277,8 +284,13 @@ int Session::Impl::OnMessageComplete(llhttp_t* p) {
 }
 
 const http::Request* Session::Impl::PairTarget() const {
-  if (pending.empty()) return nullptr;
-  return responses_lost ? &pending.back() : &pending.front();
+  if (!pending.empty()) return responses_lost ? &pending.back() : &pending.front();
+  return EarlyAnswerable() ? &req.request : nullptr;
+}
+
+// A server may answer before the request body is in (401, 413, a refused Expect: 100-continue).
+bool Session::Impl::EarlyAnswerable() const {
+  return req.in_message && req.headers_done && !req.answered && !req.seeking;
 }
 
 void Session::Impl::Emit(http::Request&& request, std::optional<http::Response>&& response,
@@ -309,8 +321,15 @@ void Session::Impl::OnResponseComplete(Stream& s) {
   ++stats.responses;
   if (status == 101 || s.upgrade_on_complete) upgraded = true;
   if (pending.empty()) {
-    ++stats.orphan_responses;
     responses_lost = false;
+    if (!EarlyAnswerable()) {
+      ++stats.orphan_responses;
+      return;
+    }
+    req.answered = true;
+    req.request.body_complete = false;
+    ++stats.requests;
+    Emit(std::move(req.request), std::move(s.response), http::ExchangeEnd::kComplete);
     return;
   }
   if (responses_lost) {
@@ -332,8 +351,10 @@ void Session::Impl::Cut(Stream& s) {
     s.msg().body_complete = false;
     s.in_message = false;
     if (s.dir == Direction::kRequest) {
-      ++stats.requests;
-      PushPending(std::move(s.request));
+      if (!s.answered) {
+        ++stats.requests;
+        PushPending(std::move(s.request));
+      }
     } else {
       OnResponseComplete(s);
     }
@@ -449,7 +470,7 @@ void Session::Impl::OnClose() {
     Emit(std::move(pending.front()), std::nullopt, http::ExchangeEnd::kNoResponse);
     pending.pop_front();
   }
-  if (!upgraded && !req.seeking && req.in_message && req.headers_done) {
+  if (!upgraded && EarlyAnswerable()) {
     req.in_message = false;
     req.request.body_complete = false;
     ++stats.requests;

@@ -1,8 +1,7 @@
-// Syscalls cut streams anywhere: every transcript must give the same exchanges however its chunks
-// are split.
 #include <gtest/gtest.h>
 
 #include "tests/unit/http1/scenarios.h"
+#include "tests/unit/http1/split_check.h"
 
 namespace apisensor::http1::test {
 namespace {
@@ -11,19 +10,12 @@ class SplitTest : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(SplitTest, EverySplitPointGivesSameExchanges) {
   const Scenario& sc = GetParam();
-  for (size_t op = 0; op < sc.script.size(); ++op) {
-    if (sc.script[op].kind != Op::Kind::kData) continue;
-    for (size_t at = 1; at < sc.script[op].bytes.size(); ++at) {
-      const Result r = RunScript(sc.script, sc.limits, op, at);
-      ASSERT_EQ(r.exchanges, sc.expected) << "op " << op << " split at " << at;
-    }
-  }
+  ExpectSameAtEverySplit(sc.script, sc.expected, sc.limits);
 }
 
 TEST_P(SplitTest, ByteByByteGivesSameExchanges) {
   const Scenario& sc = GetParam();
-  const Result r = RunScript(sc.script, sc.limits, SIZE_MAX, 0, /*byte_by_byte=*/true);
-  EXPECT_EQ(r.exchanges, sc.expected);
+  ExpectSameByteByByte(sc.script, sc.expected, sc.limits);
 }
 
 INSTANTIATE_TEST_SUITE_P(Http1, SplitTest, ::testing::ValuesIn(CleanScenarios()),
