@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "parsers/http1/message_builder.h"
 #include "parsers/http1/message_start_probe.h"
 
 namespace apisensor::http1 {
@@ -16,16 +17,6 @@ namespace {
 // that the parser itself notices when the body (or chunk) ends exactly at the gap's end.
 constexpr uint8_t kGapFillByte = 0;
 
-// Appends at most `budget` bytes; returns false when something had to be left out.
-bool AppendCapped(std::string& out, const char* at, size_t len, size_t& budget) {
-  const size_t take = std::min(len, budget);
-  out.append(at, take);
-  budget -= take;
-  return take == len;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool IsInformational(uint16_t status) { return status >= 100 && status < 200 && status != 101; }
 
 }  // namespace
@@ -33,7 +24,8 @@ bool IsInformational(uint16_t status) { return status >= 100 && status < 200 && 
 struct Session::Impl {
   // One direction: its parser, its resync state and the message being built.
   struct Stream {
-    Stream(Impl& o, Direction d) : owner(&o), dir(d), probe(d == Direction::kRequest) {}
+    Stream(Impl& o, Direction d)
+        : owner(&o), dir(d), probe(d == Direction::kRequest), builder(o.limits) {}
 
     http::Message& msg() {
       return dir == Direction::kRequest ? static_cast<http::Message&>(request) : response;
@@ -44,23 +36,19 @@ struct Session::Impl {
     Direction dir;
     llhttp_t parser{};
     MessageStartProbe probe;
+    MessageBuilder builder;
     uint64_t probe_ts = 0;
     uint64_t ts = 0;         // time of the chunk being parsed
     bool seeking = true;     // discarding bytes until a chunk starts a message
     bool finishing = false;  // inside llhttp_finish: no bytes, so no timestamps
     bool in_message = false;
     bool headers_done = false;
-    bool field_open = false;   // a header name is being received (possibly over several calls)
-    bool header_kept = false;  // the current header fits the caps
     bool identity_body = false;
     bool in_chunk_data = false;
-    bool sample_closed = false;  // a gap made the body sample discontinuous
     bool upgrade_on_complete = false;
     // The request was already paired with a response that came before its body ended; the rest
     // of it is parsed only to stay in step.
     bool answered = false;
-    size_t header_budget = 0;
-    size_t target_budget = 0;
     http::Request request;
     http::Response response;
   };
@@ -124,15 +112,11 @@ void Session::Impl::Stream::StartMessage() {
   }
   in_message = true;
   headers_done = false;
-  field_open = false;
-  header_kept = false;
   identity_body = false;
   in_chunk_data = false;
-  sample_closed = false;
   upgrade_on_complete = false;
   answered = false;
-  header_budget = owner->limits.max_header_bytes;
-  target_budget = owner->limits.max_target_bytes;
+  builder.Reset();
   msg().first_byte_ns = ts;
   msg().last_byte_ns = ts;
 }
@@ -164,54 +148,33 @@ int Session::Impl::OnMessageBegin(llhttp_t* p) {
 
 int Session::Impl::OnUrl(llhttp_t* p, const char* at, size_t len) {
   Stream& s = Of(p);
-  if (!AppendCapped(s.request.target, at, len, s.target_budget)) s.request.headers_truncated = true;
+  s.builder.AppendTarget(s.request, {at, len});
   s.request.last_byte_ns = s.ts;
   return 0;
 }
 
 int Session::Impl::OnHeaderField(llhttp_t* p, const char* at, size_t len) {
   Stream& s = Of(p);
-  http::Message& m = s.msg();
-  m.last_byte_ns = s.ts;
-  if (!s.field_open) {
-    s.field_open = true;
-    s.header_kept = m.headers.size() < s.owner->limits.max_headers && s.header_budget > 0;
-    if (s.header_kept) {
-      m.headers.emplace_back();
-    } else {
-      m.headers_truncated = true;
-    }
-  }
-  if (!s.header_kept) return 0;
-  std::string& name = m.headers.back().name;
-  const size_t old = name.size();
-  if (!AppendCapped(name, at, len, s.header_budget)) m.headers_truncated = true;
-  std::transform(name.begin() + static_cast<std::ptrdiff_t>(old), name.end(),
-                 name.begin() + static_cast<std::ptrdiff_t>(old), Lower);
+  s.builder.AppendHeaderName(s.msg(), {at, len});
+  s.msg().last_byte_ns = s.ts;
   return 0;
 }
 
 int Session::Impl::OnHeaderFieldComplete(llhttp_t* p) {
-  Of(p).field_open = false;
+  Of(p).builder.EndHeaderName();
   return 0;
 }
 
 int Session::Impl::OnHeaderValue(llhttp_t* p, const char* at, size_t len) {
   Stream& s = Of(p);
-  http::Message& m = s.msg();
-  m.last_byte_ns = s.ts;
-  if (s.header_kept && !AppendCapped(m.headers.back().value, at, len, s.header_budget)) {
-    m.headers_truncated = true;
-  }
+  s.builder.AppendHeaderValue(s.msg(), {at, len});
+  s.msg().last_byte_ns = s.ts;
   return 0;
 }
 
 int Session::Impl::OnHeaderValueComplete(llhttp_t* p) {
   Stream& s = Of(p);
-  if (!s.header_kept) return 0;
-  // llhttp drops leading whitespace but hands over trailing whitespace as part of the value.
-  std::string& v = s.msg().headers.back().value;
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.pop_back();
+  s.builder.EndHeaderValue(s.msg());
   return 0;
 }
 
@@ -220,7 +183,7 @@ int Session::Impl::OnHeadersComplete(llhttp_t* p) {
   Impl& impl = *s.owner;
   http::Message& m = s.msg();
   s.headers_done = true;
-  s.field_open = false;
+  s.builder.EndHeaderName();
   m.version_major = p->http_major;
   m.version_minor = p->http_minor;
   m.last_byte_ns = s.ts;
@@ -244,14 +207,8 @@ int Session::Impl::OnHeadersComplete(llhttp_t* p) {
 
 int Session::Impl::OnBody(llhttp_t* p, const char* at, size_t len) {
   Stream& s = Of(p);
-  http::Message& m = s.msg();
-  m.body_size += len;
-  m.last_byte_ns = s.ts;
-  if (!s.sample_closed) {
-    const size_t cap = s.owner->limits.body_sample_bytes;
-    if (m.body_sample.size() < cap)
-      m.body_sample.append(at, std::min(len, cap - m.body_sample.size()));
-  }
+  s.builder.AppendBody(s.msg(), {at, len});
+  s.msg().last_byte_ns = s.ts;
   return 0;
 }
 
@@ -432,14 +389,12 @@ void Session::Impl::OnGap(Stream& s, uint64_t missing, uint64_t ts) {
                                  (s.identity_body || s.in_chunk_data) &&
                                  s.parser.content_length >= missing;
   if (known_length_body) {
-    http::Message& m = s.msg();
-    m.body_complete = false;
-    s.sample_closed = true;
+    s.msg().body_complete = false;
     stats.gap_bytes_skipped += missing;
     // llhttp is consuming the body at this point and only counts down content_length there, so
     // lowering it is the same as feeding that many bytes.
     s.parser.content_length -= missing - 1;
-    m.body_size += missing - 1;
+    s.builder.SkipBody(s.msg(), missing - 1);
     Execute(s, {&kGapFillByte, 1}, ts);
     return;
   }

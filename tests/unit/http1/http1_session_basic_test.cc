@@ -74,6 +74,13 @@ TEST(Http1Upgrade, RefusedUpgradeKeepsHttp) {
             "t=4-4 [complete]");
 }
 
+TEST(Http1Headers, NamesLowerCasedValuesTrimmedEmptyValuesKept) {
+  const Result r = RunScript(
+      {Req("GET / HTTP/1.1\r\nX-Pad:   v  \t\r\nX-Empty:\r\nHOST: H\r\n\r\n", 1), Close(2)});
+  EXPECT_EQ(r.exchanges, (std::vector<std::string>{"GET / HTTP/1.1 {x-pad: v, x-empty: , host: H} "
+                                                   "body=0 '' t=1-1 => none [no-response]"}));
+}
+
 TEST(Http1Close, EmitsPartialResponseAndPendingRequests) {
   const Result r = RunScript({Req("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n", 1),
                               Resp("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 2),
