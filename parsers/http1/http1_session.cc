@@ -380,7 +380,12 @@ void Session::Impl::OnData(Stream& s, std::span<const uint8_t> bytes, uint64_t t
   std::copy_n(s.probe.buffered().begin(), prefix_len, prefix.begin());
   s.probe.Clear();
   if (prefix_len > 0) Execute(s, {prefix.data(), prefix_len}, s.probe_ts);
-  if (!s.seeking && !upgraded) Execute(s, bytes, ts);
+  if (upgraded) return;
+  if (s.seeking) {
+    stats.resync_skipped_bytes += bytes.size();  // the prefix already failed to parse
+    return;
+  }
+  Execute(s, bytes, ts);
 }
 
 void Session::Impl::OnGap(Stream& s, uint64_t missing, uint64_t ts) {

@@ -128,6 +128,14 @@ TEST(Http1Resync, GarbageBeforeFirstMessage) {
   EXPECT_EQ(r.stats.parse_errors, 0u);
 }
 
+TEST(Http1Resync, SplitStartThatFailsToParseIsSkippedWhole) {
+  // "XYZ " looks like a method token, but llhttp knows no such method.
+  const Result r = RunScript({Req("XY", 1), Req("Z / HTTP/1.1\r\n\r\n", 2)});
+  EXPECT_TRUE(r.exchanges.empty());
+  EXPECT_EQ(r.stats.parse_errors, 1u);
+  EXPECT_EQ(r.stats.resync_skipped_bytes, 18u);
+}
+
 TEST(Http1Resync, GarbageBetweenMessages) {
   const Result r = RunScript(
       {Req("GET /a HTTP/1.1\r\n\r\n", 1), Resp("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 2),
