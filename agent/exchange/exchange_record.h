@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "parsers/http1/http_message.h"
 
@@ -17,7 +18,13 @@ struct SocketAddress {
   uint16_t port = 0;
   std::array<uint8_t, 16> addr{};  // IPv4 in the first 4 bytes
 
-  std::string AddressString() const;  // "127.0.0.1", "::1"
+  // INET6_ADDRSTRLEN: room for any address and the terminating NUL.
+  static constexpr size_t kAddressTextSize = 46;
+
+  // "127.0.0.1", "::1"; an IPv4-mapped IPv6 address as plain IPv4; "" for an unknown family.
+  std::string AddressString() const;
+  // The same text written into `out`, for callers that must not allocate.
+  std::string_view FormatAddress(char (&out)[kAddressTextSize]) const;
   bool operator==(const SocketAddress&) const = default;
 };
 
