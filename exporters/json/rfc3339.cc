@@ -1,0 +1,46 @@
+#include "exporters/json/rfc3339.h"
+
+#include <chrono>
+
+namespace apisensor::exporters {
+namespace {
+
+// Writes `value` as exactly `width` decimal digits ending just before `end`.
+void PutDigits(char* end, uint64_t value, int width) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
+std::string_view FormatRfc3339Nanos(uint64_t unix_ns, char (&out)[kRfc3339NanosSize]) {
+  using std::chrono::days;
+  constexpr uint64_t kNanosPerSecond = 1'000'000'000;
+  constexpr uint64_t kSecondsPerDay = 86'400;
+  const uint64_t seconds = unix_ns / kNanosPerSecond;
+  const uint64_t day_seconds = seconds % kSecondsPerDay;
+  const std::chrono::year_month_day date{
+      std::chrono::sys_days{days{static_cast<days::rep>(seconds / kSecondsPerDay)}}};
+
+  // The largest uint64_t nanosecond count is in year 2554, so four year digits always suffice.
+  char* p = out;
+  PutDigits(p + 4, static_cast<uint64_t>(static_cast<int>(date.year())), 4);
+  p[4] = '-';
+  PutDigits(p + 7, static_cast<unsigned>(date.month()), 2);
+  p[7] = '-';
+  PutDigits(p + 10, static_cast<unsigned>(date.day()), 2);
+  p[10] = 'T';
+  PutDigits(p + 13, day_seconds / 3600, 2);
+  p[13] = ':';
+  PutDigits(p + 16, day_seconds / 60 % 60, 2);
+  p[16] = ':';
+  PutDigits(p + 19, day_seconds % 60, 2);
+  p[19] = '.';
+  PutDigits(p + 29, unix_ns % kNanosPerSecond, 9);
+  p[29] = 'Z';
+  return std::string_view(out, kRfc3339NanosSize);
+}
+
+}  // namespace apisensor::exporters
