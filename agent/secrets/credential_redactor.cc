@@ -30,11 +30,12 @@ void CredentialRedactor::Redact(http::Message& message) {
 
 void CredentialRedactor::RedactAuthorization(std::string_view value) {
   const AuthorizationParts parts = SplitAuthorization(value);
+  // Without a scheme there is nothing to keep; a "jwt" marker there would read as a scheme.
   if (!parts.scheme.empty()) {
     scratch_.append(parts.scheme);
     scratch_ += ' ';
+    if (LooksLikeJwt(parts.credentials)) scratch_ += "jwt ";
   }
-  if (LooksLikeJwt(parts.credentials)) scratch_ += "jwt ";
   fingerprinter_.AppendTo(parts.credentials, scratch_);
 }
 

@@ -1,0 +1,261 @@
+#include "exporters/json/exchange_json.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <sys/socket.h>
+
+#include <string>
+
+#include "agent/secrets/credential_redactor.h"
+#include "exporters/json/rfc3339.h"
+#include "exporters/json/utf8.h"
+
+namespace apisensor::exporters {
+namespace {
+
+constexpr char kToken[] = "raw-token-7f3a9c";
+
+ExchangeRecord SampleRecord() {
+  ExchangeRecord r;
+  r.ts_unix_ns = 1'795'428'000'123'456'789ULL;  // 2026-11-23T10:00:00.123456789Z
+  r.latency_ns = 123;
+  r.role = Role::kServer;
+  r.tls = false;
+  r.process = {1234, "nginx", 5678};
+  r.local.family = AF_INET;
+  r.local.port = 8080;
+  inet_pton(AF_INET, "127.0.0.1", r.local.addr.data());
+  r.remote = r.local;
+  r.remote.port = 51234;
+  http::Request& req = r.http.request;
+  req.method = "GET";
+  req.target = "/users/42?a=1&b=2&a=3";
+  req.headers = {{"host", "localhost:8080"},
+                 {"accept", "*/*"},
+                 {"authorization", std::string("Bearer ") + kToken}};
+  req.body_sample = std::string("password=") + kToken;
+  http::Response resp;
+  resp.status = 200;
+  resp.headers = {
+      {"content-type", "Application/JSON; charset=utf-8"}, {"vary", "accept"}, {"vary", "origin"}};
+  resp.body_size = 17;
+  resp.body_sample = std::string("{\"token\":\"") + kToken + "\"}";
+  r.http.response = resp;
+  return r;
+}
+
+rapidjson::Document Parse(const std::string& line) {
+  EXPECT_FALSE(line.empty());
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << "exactly one line";
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size() - 1);
+  EXPECT_FALSE(d.HasParseError()) << line;
+  return d;
+}
+
+std::string AppendOne(const ExchangeRecord& r) {
+  ExchangeJsonWriter w;
+  std::string out;
+  w.Append(r, out);
+  return out;
+}
+
+TEST(ExchangeJsonTest, AllFieldsInOrder) {
+  ExchangeRecord r = SampleRecord();
+  secrets::Fingerprinter fp(secrets::Fingerprinter::Key{});
+  secrets::CredentialRedactor redactor(fp);
+  redactor.Redact(r.http.request);
+  const std::string line = AppendOne(r);
+  const rapidjson::Document d = Parse(line);
+
+  const char* order[] = {"ts",   "latency_ns", "role",  "protocol", "tls",     "end",     "pid",
+                         "comm", "cgroup_id",  "local", "remote",   "request", "response"};
+  size_t i = 0;
+  for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m, ++i) {
+    ASSERT_LT(i, std::size(order));
+    EXPECT_STREQ(m->name.GetString(), order[i]);
+  }
+  EXPECT_EQ(i, std::size(order));
+
+  EXPECT_STREQ(d["ts"].GetString(), "2026-11-23T10:00:00.123456789Z");
+  EXPECT_EQ(d["latency_ns"].GetUint64(), 123u);
+  EXPECT_STREQ(d["role"].GetString(), "server");
+  EXPECT_STREQ(d["protocol"].GetString(), "http/1.1");
+  EXPECT_FALSE(d["tls"].GetBool());
+  EXPECT_STREQ(d["end"].GetString(), "complete");
+  EXPECT_EQ(d["pid"].GetUint(), 1234u);
+  EXPECT_STREQ(d["comm"].GetString(), "nginx");
+  EXPECT_EQ(d["cgroup_id"].GetUint64(), 5678u);
+  EXPECT_STREQ(d["local"]["addr"].GetString(), "127.0.0.1");
+  EXPECT_EQ(d["local"]["port"].GetUint(), 8080u);
+  EXPECT_EQ(d["remote"]["port"].GetUint(), 51234u);
+
+  const auto& req = d["request"];
+  EXPECT_STREQ(req["method"].GetString(), "GET");
+  EXPECT_STREQ(req["host"].GetString(), "localhost:8080");
+  EXPECT_STREQ(req["path"].GetString(), "/users/42");
+  ASSERT_EQ(req["query"].Size(), 2u);
+  EXPECT_STREQ(req["query"][0].GetString(), "a");
+  EXPECT_STREQ(req["query"][1].GetString(), "b");
+  EXPECT_STREQ(req["headers"]["accept"].GetString(), "*/*");
+  EXPECT_EQ(std::string(req["headers"]["authorization"].GetString()), "Bearer " + fp.Of(kToken));
+  EXPECT_EQ(req["body_size"].GetUint64(), 0u);
+  EXPECT_FALSE(req.HasMember("content_type"));
+  EXPECT_FALSE(req.HasMember("headers_truncated"));
+  EXPECT_FALSE(req.HasMember("body_complete"));
+  EXPECT_FALSE(req.HasMember("body_sample"));
+
+  const auto& resp = d["response"];
+  EXPECT_EQ(resp["status"].GetUint(), 200u);
+  EXPECT_EQ(resp["body_size"].GetUint64(), 17u);
+  EXPECT_STREQ(resp["content_type"].GetString(), "application/json");
+  EXPECT_STREQ(resp["headers"]["vary"].GetString(), "accept, origin");
+  EXPECT_EQ(resp["headers"].MemberCount(), 2u);
+  EXPECT_FALSE(resp.HasMember("body_sample"));
+
+  // Neither the redacted header nor the never-exported body samples leak the token.
+  EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+}
+
+TEST(ExchangeJsonTest, HeaderOrderIsFirstSeen) {
+  ExchangeRecord r = SampleRecord();
+  r.http.request.headers = {{"b", "1"}, {"a", "2"}, {"b", "3"}, {"c", "4"}};
+  const rapidjson::Document d = Parse(AppendOne(r));
+  const auto& h = d["request"]["headers"];
+  auto m = h.MemberBegin();
+  EXPECT_STREQ(m->name.GetString(), "b");
+  EXPECT_STREQ(m->value.GetString(), "1, 3");
+  EXPECT_STREQ((++m)->name.GetString(), "a");
+  EXPECT_STREQ((++m)->name.GetString(), "c");
+  EXPECT_EQ(++m, h.MemberEnd());
+}
+
+TEST(ExchangeJsonTest, NoResponseAndFlags) {
+  ExchangeRecord r = SampleRecord();
+  r.http.response.reset();
+  r.http.end = http::ExchangeEnd::kNoResponse;
+  r.http.request.headers_truncated = true;
+  r.http.request.body_complete = false;
+  r.tls = true;
+  r.role = Role::kClient;
+  const rapidjson::Document d = Parse(AppendOne(r));
+  EXPECT_TRUE(d["response"].IsNull());
+  EXPECT_STREQ(d["end"].GetString(), "no_response");
+  EXPECT_STREQ(d["role"].GetString(), "client");
+  EXPECT_TRUE(d["tls"].GetBool());
+  EXPECT_TRUE(d["request"]["headers_truncated"].GetBool());
+  EXPECT_FALSE(d["request"]["body_complete"].GetBool());
+
+  r.http.end = http::ExchangeEnd::kResponseLost;
+  EXPECT_STREQ(Parse(AppendOne(r))["end"].GetString(), "response_lost");
+}
+
+TEST(ExchangeJsonTest, HostFromAbsoluteFormOrAbsent) {
+  ExchangeRecord r = SampleRecord();
+  r.http.request.headers.clear();
+  r.http.request.target = "http://api.example:81/v1/x?k=v";
+  rapidjson::Document d = Parse(AppendOne(r));
+  EXPECT_STREQ(d["request"]["host"].GetString(), "api.example:81");
+  EXPECT_STREQ(d["request"]["path"].GetString(), "/v1/x");
+  EXPECT_EQ(d["request"]["headers"].MemberCount(), 0u);
+
+  r.http.request.target = "/only/path";
+  d = Parse(AppendOne(r));
+  EXPECT_FALSE(d["request"].HasMember("host"));
+  EXPECT_EQ(d["request"]["query"].Size(), 0u);
+
+  r.http.request.method = "CONNECT";
+  r.http.request.target = "db.internal:5432";
+  d = Parse(AppendOne(r));
+  EXPECT_STREQ(d["request"]["host"].GetString(), "db.internal:5432");
+  EXPECT_STREQ(d["request"]["path"].GetString(), "");
+}
+
+TEST(ExchangeJsonTest, Ipv6AndMappedAddresses) {
+  ExchangeRecord r = SampleRecord();
+  r.local = {};
+  r.local.family = AF_INET6;
+  r.local.port = 443;
+  inet_pton(AF_INET6, "2001:db8::1", r.local.addr.data());
+  r.remote = {};
+  r.remote.family = AF_INET6;
+  inet_pton(AF_INET6, "::ffff:10.0.0.7", r.remote.addr.data());
+  const rapidjson::Document d = Parse(AppendOne(r));
+  EXPECT_STREQ(d["local"]["addr"].GetString(), "2001:db8::1");
+  EXPECT_EQ(d["local"]["port"].GetUint(), 443u);
+  EXPECT_STREQ(d["remote"]["addr"].GetString(), "10.0.0.7");
+}
+
+TEST(ExchangeJsonTest, InvalidBytesStillProduceValidJson) {
+  ExchangeRecord r = SampleRecord();
+  r.process.comm = std::string("ng\xffinx\0x", 8);
+  r.http.request.headers.push_back({"x-raw", std::string("a\xff\xfe\0\"\\\x01z", 9)});
+  r.http.request.headers.push_back({std::string("x-\xc3(", 4), "\xed\xa0\x80"});  // surrogate
+  r.http.request.target = "/p\xff?k\xc0=1";
+  const std::string line = AppendOne(r);
+  const rapidjson::Document d = Parse(line);
+  ASSERT_TRUE(d.IsObject());
+  const std::string comm(d["comm"].GetString(), d["comm"].GetStringLength());
+  EXPECT_EQ(comm, std::string("ng\xEF\xBF\xBDinx\0x", 10));
+  const auto& raw = d["request"]["headers"]["x-raw"];
+  EXPECT_EQ(std::string(raw.GetString(), raw.GetStringLength()),
+            std::string("a\xEF\xBF\xBD\xEF\xBF\xBD\0\"\\\x01z", 13));
+  EXPECT_STREQ(d["request"]["path"].GetString(), "/p\xEF\xBF\xBD");
+  EXPECT_EQ(line.find('\xff'), std::string::npos);
+}
+
+TEST(ExchangeJsonTest, AppendsAndReusesAcrossCalls) {
+  ExchangeJsonWriter w;
+  std::string out = "previous\n";
+  ExchangeRecord a = SampleRecord();
+  ExchangeRecord b = SampleRecord();
+  b.http.response.reset();
+  w.Append(a, out);
+  w.Append(b, out);
+  ASSERT_TRUE(out.starts_with("previous\n"));
+  const size_t first_end = out.find('\n', 9);
+  const std::string first = out.substr(9, first_end - 9 + 1);
+  const std::string second = out.substr(first_end + 1);
+  EXPECT_TRUE(Parse(first)["response"].IsObject());
+  EXPECT_TRUE(Parse(second)["response"].IsNull());
+  EXPECT_EQ(first, AppendOne(a));
+}
+
+std::string Ts(uint64_t ns) {
+  char buffer[kRfc3339NanosSize];
+  return std::string(FormatRfc3339Nanos(ns, buffer));
+}
+
+TEST(Rfc3339Test, Formatting) {
+  EXPECT_EQ(Ts(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(Ts(1), "1970-01-01T00:00:00.000000001Z");
+  EXPECT_EQ(Ts(946'684'799'000'000'500ULL), "1999-12-31T23:59:59.000000500Z");
+  EXPECT_EQ(Ts(951'782'400'050'000'000ULL), "2000-02-29T00:00:00.050000000Z");  // leap day
+  EXPECT_EQ(Ts(1'795'428'000'123'456'789ULL), "2026-11-23T10:00:00.123456789Z");
+  EXPECT_EQ(Ts(4'102'444'800'999'999'999ULL), "2100-01-01T00:00:00.999999999Z");
+  EXPECT_EQ(Ts(UINT64_MAX), "2554-07-21T23:34:33.709551615Z");
+}
+
+TEST(Utf8Test, ValidInputIsReturnedUncopied) {
+  std::string scratch;
+  const std::string_view in = "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80";
+  EXPECT_EQ(ValidUtf8(in, scratch).data(), in.data());
+  EXPECT_TRUE(scratch.empty());
+}
+
+TEST(Utf8Test, InvalidSequencesReplaced) {
+  std::string s;
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(ValidUtf8("\xff", s), r);
+  EXPECT_EQ(ValidUtf8("a\xc3", s), "a" + r);                            // truncated
+  EXPECT_EQ(ValidUtf8("\xc0\xaf", s), r + r);                           // overlong
+  EXPECT_EQ(ValidUtf8("\xe0\x80\xaf", s), r + r + r);                   // overlong
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80", s), r + r + r);                   // surrogate
+  EXPECT_EQ(ValidUtf8("\xf4\x90\x80\x80", s), r + r + r + r);           // above U+10FFFF
+  EXPECT_EQ(ValidUtf8("x\xf4\x8f\xbf\xbfy", s), "x\xf4\x8f\xbf\xbfy");  // U+10FFFF itself
+}
+
+}  // namespace
+}  // namespace apisensor::exporters
