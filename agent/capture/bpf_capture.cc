@@ -1,0 +1,118 @@
+#include "agent/capture/bpf_capture.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kernel_probes.skel.h"
+
+namespace apisensor::capture {
+namespace {
+
+int QuietLibbpf(enum libbpf_print_level level, const char* format, va_list args) {
+  // libbpf's own messages are for developers; APISENSOR_DEBUG=1 shows them.
+  static const bool debug = getenv("APISENSOR_DEBUG") != nullptr;
+  (void)level;
+  return debug ? vfprintf(stderr, format, args) : 0;
+}
+
+std::string Errno(int err) { return std::strerror(err < 0 ? -err : err); }
+
+}  // namespace
+
+const char* KernelCounterName(int index) {
+  switch (index) {
+    case APISENSOR_CNT_EVENTS:
+      return "kernel_events";
+    case APISENSOR_CNT_RING_FULL:
+      return "kernel_ring_full_drops";
+    case APISENSOR_CNT_BYTES_SHIPPED:
+      return "kernel_bytes_shipped";
+    case APISENSOR_CNT_BYTES_TRUNCATED:
+      return "kernel_bytes_truncated";
+    case APISENSOR_CNT_BYTES_NOT_COPIED:
+      return "kernel_bytes_not_copied";
+    case APISENSOR_CNT_IOV_TRUNCATED:
+      return "kernel_iov_truncated";
+    case APISENSOR_CNT_SCRATCH_BUSY:
+      return "kernel_scratch_busy_drops";
+    case APISENSOR_CNT_READ_FAULT:
+      return "kernel_read_faults";
+    case APISENSOR_CNT_PEEK_SKIPPED:
+      return "kernel_peek_skipped";
+    case APISENSOR_CNT_CONN_TRACKED:
+      return "kernel_connections_tracked";
+    default:
+      return "kernel_unknown";
+  }
+}
+
+void BpfCapture::SkeletonDeleter::operator()(::kernel_probes* skel) const {
+  kernel_probes__destroy(skel);
+}
+void BpfCapture::RingDeleter::operator()(::ring_buffer* ring) const { ring_buffer__free(ring); }
+
+BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(sink) {
+  libbpf_set_print(QuietLibbpf);
+  if (options.payload_cap == 0 || options.payload_cap > APISENSOR_MAX_PAYLOAD) {
+    throw std::runtime_error("the payload cap must be between 1 and " +
+                             std::to_string(APISENSOR_MAX_PAYLOAD) + " bytes");
+  }
+  if (options.ring_bytes < 4096 || (options.ring_bytes & (options.ring_bytes - 1)) != 0) {
+    throw std::runtime_error("the ring buffer size must be a power of two of at least 4096 bytes");
+  }
+  ncpus_ = libbpf_num_possible_cpus();
+  if (ncpus_ <= 0)
+    throw std::runtime_error("cannot count this machine's CPUs (/sys/devices/system/cpu/possible)");
+
+  skel_.reset(kernel_probes__open());
+  if (!skel_) {
+    throw std::runtime_error("cannot open the embedded BPF object (" + Errno(errno) +
+                             "): this kernel's BTF does not match what apisensor needs.");
+  }
+  skel_->rodata->payload_cap = options.payload_cap;
+  skel_->rodata->agent_tgid = static_cast<uint32_t>(getpid());
+  bpf_map__set_max_entries(skel_->maps.events, options.ring_bytes);
+  bpf_map__set_max_entries(skel_->maps.scratch_buf, static_cast<uint32_t>(ncpus_));
+
+  if (int err = kernel_probes__load(skel_.get())) {
+    throw std::runtime_error("the kernel refused apisensor's BPF programs (" + Errno(err) +
+                             "); run with APISENSOR_DEBUG=1 to see the verifier's log.");
+  }
+  if (int err = kernel_probes__attach(skel_.get())) {
+    throw std::runtime_error("cannot attach to the sys_exit and sched_process_exit tracepoints (" +
+                             Errno(err) + "): this kernel needs BTF-enabled tracepoints (tp_btf).");
+  }
+  ring_.reset(
+      ring_buffer__new(bpf_map__fd(skel_->maps.events), &BpfCapture::OnRingRecord, this, nullptr));
+  if (!ring_) throw std::runtime_error("cannot map the BPF ring buffer (" + Errno(errno) + ")");
+  counters_fd_ = bpf_map__fd(skel_->maps.counters);
+}
+
+BpfCapture::~BpfCapture() = default;
+
+int BpfCapture::OnRingRecord(void* ctx, void* data, size_t size) {
+  auto* self = static_cast<BpfCapture*>(ctx);
+  self->sink_.OnRecord({static_cast<const uint8_t*>(data), size});
+  return 0;
+}
+
+int BpfCapture::Poll(int timeout_ms) { return ring_buffer__poll(ring_.get(), timeout_ms); }
+
+KernelCounters BpfCapture::ReadCounters() const {
+  KernelCounters totals{};
+  std::vector<uint64_t> per_cpu(static_cast<size_t>(ncpus_));
+  for (uint32_t i = 0; i < APISENSOR_CNT_MAX; ++i) {
+    if (bpf_map_lookup_elem(counters_fd_, &i, per_cpu.data()) != 0) continue;
+    for (uint64_t v : per_cpu) totals[i] += v;
+  }
+  return totals;
+}
+
+}  // namespace apisensor::capture

@@ -1,0 +1,65 @@
+// Owns the kernel side: loads the CO-RE programs from the embedded skeleton, attaches them, and
+// hands every ring-buffer record to a sink on the polling thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "bpf/events.h"
+
+struct kernel_probes;  // the generated skeleton (bpf/apisensor.bpf.c)
+struct ring_buffer;
+
+namespace apisensor::capture {
+
+struct CaptureOptions {
+  uint32_t payload_cap = APISENSOR_DEFAULT_PAYLOAD;  // bytes copied per event, at most 32 KiB
+  uint32_t ring_bytes = 16u << 20;                   // ring buffer size, a power of two
+};
+
+// One raw record, valid only during the call.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void OnRecord(std::span<const uint8_t> record) = 0;
+};
+
+using KernelCounters = std::array<uint64_t, APISENSOR_CNT_MAX>;
+
+const char* KernelCounterName(int index);
+
+class BpfCapture {
+ public:
+  // Loads and attaches; throws std::runtime_error with one sentence for the user on failure.
+  BpfCapture(const CaptureOptions& options, RecordSink& sink);
+  ~BpfCapture();
+  BpfCapture(const BpfCapture&) = delete;
+  BpfCapture& operator=(const BpfCapture&) = delete;
+
+  // Delivers pending records to the sink; waits up to `timeout_ms` when there are none.
+  // Returns the number of records delivered, or a negative errno (-EINTR on a signal).
+  int Poll(int timeout_ms);
+
+  // Sum over CPUs of the kernel-side counters. Safe to call from any thread.
+  KernelCounters ReadCounters() const;
+
+ private:
+  static int OnRingRecord(void* ctx, void* data, size_t size);
+
+  RecordSink& sink_;
+  struct SkeletonDeleter {
+    void operator()(::kernel_probes* skel) const;
+  };
+  struct RingDeleter {
+    void operator()(::ring_buffer* ring) const;
+  };
+  std::unique_ptr<::kernel_probes, SkeletonDeleter> skel_;
+  std::unique_ptr<::ring_buffer, RingDeleter> ring_;
+  int counters_fd_ = -1;
+  int ncpus_ = 1;
+};
+
+}  // namespace apisensor::capture
