@@ -1,0 +1,91 @@
+#include "agent/tracker/connection.h"
+
+namespace apisensor::tracker {
+
+Connection::Connection(const ConnectionInfo& info, const ConnectionLimits& limits,
+                       ExchangeHandler& handler)
+    : info_(info),
+      handler_(handler),
+      egress_(limits.stream),
+      ingress_(limits.stream),
+      session_(limits.http1, *this) {}
+
+void Connection::OnData(const apisensor_data_event& event, std::span<const uint8_t> payload) {
+  last_seen_ns_ = event.hdr.ts_ns;
+  if (info_.role == Role::kUnknown && event.role != APISENSOR_ROLE_UNKNOWN) {
+    info_.role = event.role == APISENSOR_ROLE_SERVER ? Role::kServer : Role::kClient;
+  }
+  const bool egress = event.direction == APISENSOR_DIR_EGRESS;
+  reassembly::Stream& stream = egress ? egress_ : ingress_;
+  stream.Add(event.seq, event.size, payload, event.hdr.ts_ns,
+             egress ? static_cast<reassembly::StreamSink&>(egress_feed_) : ingress_feed_);
+}
+
+void Connection::Expire(uint64_t now_ns) {
+  egress_.Expire(now_ns, egress_feed_);
+  ingress_.Expire(now_ns, ingress_feed_);
+}
+
+void Connection::Close(uint64_t ts_ns) {
+  // Requests first: a response can only pair with a request the parser has seen.
+  if (ParserDirection(true) == http1::Direction::kRequest) {
+    egress_.Drain(egress_feed_);
+    ingress_.Drain(ingress_feed_);
+  } else {
+    ingress_.Drain(ingress_feed_);
+    egress_.Drain(egress_feed_);
+  }
+  session_.OnClose(ts_ns);
+}
+
+void Accumulate(reassembly::StreamStats& to, const reassembly::StreamStats& from) {
+  to.delivered_bytes += from.delivered_bytes;
+  to.gap_bytes += from.gap_bytes;
+  to.truncated_bytes += from.truncated_bytes;
+  to.filler_bytes += from.filler_bytes;
+  to.reordered_chunks += from.reordered_chunks;
+  to.duplicate_bytes += from.duplicate_bytes;
+  to.holes_timed_out += from.holes_timed_out;
+  to.holes_forced_by_cap += from.holes_forced_by_cap;
+}
+
+void Accumulate(http1::Stats& to, const http1::Stats& from) {
+  to.requests += from.requests;
+  to.responses += from.responses;
+  to.informational += from.informational;
+  to.orphan_responses += from.orphan_responses;
+  to.pending_overflow += from.pending_overflow;
+  to.parse_errors += from.parse_errors;
+  to.resync_skipped_bytes += from.resync_skipped_bytes;
+  to.gap_bytes_skipped += from.gap_bytes_skipped;
+  to.gaps_broke_message += from.gaps_broke_message;
+}
+
+reassembly::StreamStats Connection::stream_stats() const {
+  reassembly::StreamStats total = egress_.stats();
+  Accumulate(total, ingress_.stats());
+  return total;
+}
+
+http1::Direction Connection::ParserDirection(bool egress) const {
+  // A server reads requests and writes responses; a client does the opposite. A connection
+  // whose role the kernel could not tell is treated as a server's (the side that reads first).
+  const bool client = info_.role == Role::kClient;
+  return egress == client ? http1::Direction::kRequest : http1::Direction::kResponse;
+}
+
+void Connection::DirectionFeed::OnBytes(std::span<const uint8_t> bytes, uint64_t ts_ns) {
+  if (owner_.session_.upgraded()) return;  // no longer HTTP/1 (WebSocket, CONNECT tunnel …)
+  owner_.session_.OnData(owner_.ParserDirection(egress_), bytes, ts_ns);
+}
+
+void Connection::DirectionFeed::OnGap(uint64_t missing, uint64_t ts_ns) {
+  if (owner_.session_.upgraded()) return;
+  owner_.session_.OnGap(owner_.ParserDirection(egress_), missing, ts_ns);
+}
+
+void Connection::OnExchange(http::Exchange&& exchange) {
+  handler_.OnExchange(*this, std::move(exchange));
+}
+
+}  // namespace apisensor::tracker

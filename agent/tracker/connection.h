@@ -1,0 +1,92 @@
+// One traced HTTP/1 connection: the two byte streams put back in TCP order, and the parser that
+// turns them into exchanges. Lives inside the ConnectionTable, which owns its lifetime.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "agent/exchange/exchange_record.h"
+#include "agent/reassembly/stream.h"
+#include "agent/tracker/connection_key.h"
+#include "bpf/events.h"
+#include "parsers/http1/http1_session.h"
+
+namespace apisensor::tracker {
+
+struct ConnectionInfo {
+  ConnectionKey key;
+  Role role = Role::kUnknown;
+  SocketAddress local;
+  SocketAddress remote;
+  ProcessIdentity process;
+};
+
+class Connection;
+
+// Adds `from` into `to` (the parser's and reassembly's counters are plain structs).
+void Accumulate(reassembly::StreamStats& to, const reassembly::StreamStats& from);
+void Accumulate(http1::Stats& to, const http1::Stats& from);
+
+// Receives every exchange a connection completes, with the connection it came from.
+class ExchangeHandler {
+ public:
+  virtual ~ExchangeHandler() = default;
+  virtual void OnExchange(const Connection& from, http::Exchange&& exchange) = 0;
+};
+
+struct ConnectionLimits {
+  http1::Limits http1;
+  reassembly::StreamLimits stream;
+};
+
+class Connection final : private http1::ExchangeSink {
+ public:
+  // `handler` must outlive the connection. Connections do not move: the parser keeps a
+  // reference to its sink (this object).
+  Connection(const ConnectionInfo& info, const ConnectionLimits& limits, ExchangeHandler& handler);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // One data record of this connection.
+  void OnData(const apisensor_data_event& event, std::span<const uint8_t> payload);
+
+  // Gives up on holes in the streams that have waited longer than the reorder timeout.
+  void Expire(uint64_t now_ns);
+
+  // The connection ended (closed, its process exited, or it was evicted): flushes what is held
+  // and reports requests still waiting for a response.
+  void Close(uint64_t ts_ns);
+
+  const ConnectionInfo& info() const { return info_; }
+  uint64_t last_seen_ns() const { return last_seen_ns_; }
+  size_t buffered_bytes() const { return egress_.buffered_bytes() + ingress_.buffered_bytes(); }
+  const http1::Stats& parser_stats() const { return session_.stats(); }
+  reassembly::StreamStats stream_stats() const;
+
+ private:
+  // Feeds one direction's ordered bytes to the parser as requests or responses.
+  class DirectionFeed final : public reassembly::StreamSink {
+   public:
+    DirectionFeed(Connection& owner, bool egress) : owner_(owner), egress_(egress) {}
+    void OnBytes(std::span<const uint8_t> bytes, uint64_t ts_ns) override;
+    void OnGap(uint64_t missing, uint64_t ts_ns) override;
+
+   private:
+    Connection& owner_;
+    bool egress_;
+  };
+
+  void OnExchange(http::Exchange&& exchange) override;
+  http1::Direction ParserDirection(bool egress) const;
+
+  ConnectionInfo info_;
+  ExchangeHandler& handler_;
+  uint64_t last_seen_ns_ = 0;
+  reassembly::Stream egress_;
+  reassembly::Stream ingress_;
+  DirectionFeed egress_feed_{*this, true};
+  DirectionFeed ingress_feed_{*this, false};
+  http1::Session session_;
+};
+
+}  // namespace apisensor::tracker
