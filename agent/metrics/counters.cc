@@ -1,0 +1,101 @@
+#include "agent/metrics/counters.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace apisensor::metrics {
+
+std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
+                                     const capture::KernelCounters& kernel) {
+  std::vector<Counter> out;
+  out.reserve(48);
+  for (int i = 0; i < APISENSOR_CNT_MAX; ++i) {
+    out.push_back({capture::KernelCounterName(i), "Kernel-side counter (bpf/events.h)",
+                   kernel[static_cast<size_t>(i)]});
+  }
+  const pipeline::PipelineStats& p = pipeline.stats();
+  out.push_back({"records", "Ring buffer records received", p.records});
+  out.push_back(
+      {"malformed_records", "Records shorter than their header says", p.malformed_records});
+  out.push_back({"data_events", "Data records received", p.data_events});
+  out.push_back({"payload_bytes", "Payload bytes received", p.payload_bytes});
+  out.push_back(
+      {"filtered_events", "Data records dropped by --pid/--port/--comm", p.filtered_events});
+  out.push_back({"http2_events_skipped", "HTTP/2 records not parsed yet", p.http2_events_skipped});
+  out.push_back({"exchanges_reported", "Exchanges written out", p.exchanges_reported});
+  out.push_back({"duplicates_suppressed", "Client copies of exchanges reported by their server",
+                 p.duplicates_suppressed});
+  out.push_back({"close_events", "Socket close records", p.close_events});
+  out.push_back({"exit_events", "Process exit records", p.exit_events});
+
+  const tracker::ConnectionTable& table = pipeline.table();
+  const tracker::TableStats& t = table.stats();
+  out.push_back({"connections_open", "Connections tracked now", table.size(), true});
+  out.push_back({"buffered_bytes", "Out-of-order bytes held now", table.buffered_bytes(), true});
+  out.push_back({"connections_opened", "Connections tracked since start", t.opened});
+  out.push_back({"connections_closed", "Connections ended by close()", t.closed});
+  out.push_back(
+      {"connections_process_exit", "Connections ended by their process's exit", t.process_exits});
+  out.push_back({"evicted_idle", "Connections evicted after the idle timeout", t.evicted_idle});
+  out.push_back(
+      {"evicted_capacity", "Connections evicted because the table was full", t.evicted_capacity});
+  out.push_back(
+      {"evicted_memory", "Connections evicted because too many bytes were held", t.evicted_memory});
+
+  const reassembly::StreamStats s = table.StreamStats();
+  out.push_back(
+      {"stream_delivered_bytes", "Bytes delivered in order to parsers", s.delivered_bytes});
+  out.push_back(
+      {"stream_gap_bytes", "Bytes known to be missing (drops, truncation, sendfile)", s.gap_bytes});
+  out.push_back(
+      {"stream_reordered_chunks", "Chunks that arrived ahead of their turn", s.reordered_chunks});
+  out.push_back({"stream_duplicate_bytes", "Bytes received twice and trimmed", s.duplicate_bytes});
+  out.push_back(
+      {"stream_holes_timed_out", "Reorder holes given up after the timeout", s.holes_timed_out});
+  out.push_back({"stream_holes_forced_by_cap", "Reorder holes given up because of buffer caps",
+                 s.holes_forced_by_cap});
+
+  const http1::Stats h = table.ParserStats();
+  out.push_back({"http1_requests", "HTTP/1 requests parsed", h.requests});
+  out.push_back({"http1_responses", "HTTP/1 final responses parsed", h.responses});
+  out.push_back({"http1_informational", "HTTP/1 1xx responses skipped", h.informational});
+  out.push_back(
+      {"http1_orphan_responses", "Responses without a request to pair with", h.orphan_responses});
+  out.push_back({"http1_pending_overflow", "Requests dropped: too many awaited a response",
+                 h.pending_overflow});
+  out.push_back(
+      {"http1_parse_errors", "HTTP/1 parse errors (each followed by a resync)", h.parse_errors});
+  out.push_back({"http1_resync_skipped_bytes", "Bytes skipped looking for a message start",
+                 h.resync_skipped_bytes});
+  out.push_back({"http1_gap_bytes_skipped", "Missing bytes absorbed inside known-length bodies",
+                 h.gap_bytes_skipped});
+  out.push_back(
+      {"http1_gaps_broke_message", "Gaps that cost the message in progress", h.gaps_broke_message});
+  return out;
+}
+
+std::string RenderJson(const std::vector<Counter>& counters) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  for (const Counter& c : counters) {
+    writer.Key(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+    writer.Uint64(c.value);
+  }
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string RenderPrometheus(const std::vector<Counter>& counters) {
+  std::string out;
+  out.reserve(counters.size() * 120);
+  for (const Counter& c : counters) {
+    const std::string name = "apisensor_" + c.name + (c.gauge ? "" : "_total");
+    out += "# HELP " + name + " " + c.help + "\n";
+    out += "# TYPE " + name + (c.gauge ? " gauge\n" : " counter\n");
+    out += name + " " + std::to_string(c.value) + "\n";
+  }
+  return out;
+}
+
+}  // namespace apisensor::metrics
