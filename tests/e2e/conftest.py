@@ -1,0 +1,176 @@
+"""Fixtures that run the real agent and real servers.
+
+The agent is started per test, filtered to the test server's port, so each test sees exactly
+the exchanges it caused. Tests need root (BPF): outside CI they are skipped when not root, but
+with CI=true they fail instead, so CI can never pass without having run them.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AGENT = os.environ.get("APISENSOR_BIN", os.path.join(HERE, "..", "..", "build", "bin", "apisensor"))
+PYTHON = "/usr/bin/python3"  # Debian's interpreter (python3-requests lives there)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.geteuid() == 0:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.exit("e2e tests load BPF programs and must run as root; CI=true forbids skipping", 1)
+    skip = pytest.mark.skip(reason="needs root to load BPF programs")
+    for item in items:
+        item.add_marker(skip)
+
+
+class Agent:
+    """`apisensor trace` running in the background; stop() returns what it reported."""
+
+    def __init__(self, *args):
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.stdout = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen([AGENT, "trace", "--ephemeral-key", *args],
+                                     stdout=self.stdout, stderr=self.stderr)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            self.stderr.seek(0)
+            if "apisensor: ready" in self.stderr.read():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stderr.seek(0)
+        raise RuntimeError("agent did not start: " + self.stderr.read())
+
+    def stop(self, settle=0.5):
+        """Waits for in-flight events, interrupts the agent and returns (exchanges, counters)."""
+        time.sleep(settle)
+        self.proc.send_signal(signal.SIGINT)
+        assert self.proc.wait(timeout=30) == 0
+        self.stdout.seek(0)
+        exchanges = [json.loads(line) for line in self.stdout if line.strip()]
+        self.stderr.seek(0)
+        counters = {}
+        for line in self.stderr:
+            if line.startswith("apisensor: counters "):
+                counters = json.loads(line[len("apisensor: counters "):])
+        return exchanges, counters
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def start_agent():
+    agents = []
+
+    def start(*args):
+        agent = Agent(*args)
+        agents.append(agent)
+        return agent
+
+    yield start
+    for agent in agents:
+        agent.kill()
+
+
+class Server:
+    def __init__(self, argv, port, host):
+        self.argv = argv
+        self.port = port
+        self.host = host
+
+    def url(self, path):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path}"
+
+
+def _start_api_server(host):
+    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "api_server.py"), host],
+                            stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    return proc, Server(proc.args, port, host)
+
+
+@pytest.fixture
+def api_server():
+    proc, server = _start_api_server("127.0.0.1")
+    server.pid = proc.pid
+    yield server
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture
+def api_server_v6():
+    proc, server = _start_api_server("::1")
+    server.pid = proc.pid
+    yield server
+    proc.kill()
+    proc.wait()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nginx():
+    """nginx serving a small JSON body from memory and a file (sent with sendfile)."""
+    if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
+        pytest.fail("nginx is not installed: run scripts/setup.sh --with-test-deps")
+    root = tempfile.mkdtemp(prefix="apisensor-nginx-")
+    port = free_port()
+    with open(os.path.join(root, "data.json"), "w") as f:
+        f.write('{"items":[' + ",".join(str(i) for i in range(2000)) + "]}")
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {root};
+  server {{
+    listen 127.0.0.1:{port};
+    sendfile on;
+    location = /api/ping {{ default_type application/json; return 200 '{{"pong":true}}'; }}
+    location = /api/missing {{ return 404; }}
+    location /static/ {{ alias {root}/; default_type application/json; }}
+  }}
+}}
+""")
+    proc = subprocess.Popen(["/usr/sbin/nginx", "-c", conf, "-p", root])
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    server = Server(proc.args, port, "127.0.0.1")
+    server.root = root
+    yield server
+    proc.terminate()
+    proc.wait()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def curl(*args):
+    return subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *args],
+                          check=True, capture_output=True, text=True).stdout
