@@ -24,6 +24,9 @@
 namespace apisensor {
 namespace {
 
+// Longest a record waits in the ring when traffic is too light to trigger the kernel's wake-up.
+constexpr int kDrainIntervalMs = 20;
+
 std::atomic<bool> g_stop{false};
 
 void OnStopSignal(int /*signo*/) { g_stop.store(true, std::memory_order_relaxed); }
@@ -102,7 +105,7 @@ int Run(const AgentOptions& options) {
                  options.listen ? (*options.listen + "/metrics").c_str() : "");
     uint64_t next_publish = 0;
     while (!g_stop.load(std::memory_order_relaxed) && !output.broken()) {
-      const int n = capture.Poll(100);
+      const int n = capture.Poll(kDrainIntervalMs);
       if (n < 0 && n != -EINTR) {
         throw std::runtime_error("reading the BPF ring buffer failed (" +
                                  std::string(std::strerror(-n)) + ")");

@@ -17,7 +17,8 @@
 #include "events.h"
 
 #if !defined(__TARGET_ARCH_x86)
-#error "apisensor's syscall dispatch reads x86_64 registers; other architectures are not supported yet"
+#error \
+    "apisensor's syscall dispatch reads x86_64 registers; other architectures are not supported yet"
 #endif
 
 char LICENSE[] SEC("license") = "GPL";
@@ -51,11 +52,21 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the agent before load. */
 const volatile __u32 payload_cap = APISENSOR_DEFAULT_PAYLOAD;
 const volatile __u32 agent_tgid = 0;
+/* Waking the agent for every record costs a context switch per syscall traced. Below this much
+ * unread data the agent is not woken (it drains the ring on a short timer); at or above it, it is.
+ * 0 wakes it for every record. */
+const volatile __u32 wakeup_bytes = 0;
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 16 * 1024 * 1024); /* resized by the agent before load */
 } events SEC(".maps");
+
+static __always_inline __u64 wakeup_flag(void) {
+  if (!wakeup_bytes) return 0;
+  return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                       : BPF_RB_NO_WAKEUP;
+}
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -72,9 +83,9 @@ struct conn_key {
 };
 struct conn_state {
   __u64 sk;
-  __u8 role;                /* apisensor_role */
-  __u8 protocol;            /* apisensor_protocol */
-  __u8 opened_under_watch;  /* connect/accept seen: the first byte seen is the stream's first */
+  __u8 role;               /* apisensor_role */
+  __u8 protocol;           /* apisensor_protocol */
+  __u8 opened_under_watch; /* connect/accept seen: the first byte seen is the stream's first */
   __u8 pad[5];
 };
 struct {
@@ -122,44 +133,54 @@ static __always_inline void count(__u32 which, __u64 n) {
   if (v) *v += n; /* per-CPU slot: no atomics needed */
 }
 
+/* Re-types a pointer the verifier only knows as a number, so fields can be read with plain
+ * loads (probe-mem, fault-safe) instead of one bpf_probe_read_kernel call each: the data path
+ * reads some twenty fields per event, and the helper calls were a third of its cost. The verifier
+ * rewrites this kfunc into a register move. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define AS_KERNEL(type, ptr) ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
+
 /* fd -> struct sock of a TCP socket (IPv4 or IPv6), or NULL. */
 static __always_inline struct sock *tcp_sock_of_fd(int fd) {
   if (fd < 0) return NULL;
   struct task_struct *task = bpf_get_current_task_btf();
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt) return NULL;
-  if ((unsigned int)fd >= BPF_CORE_READ(fdt, max_fds)) return NULL;
-  struct file **fds = BPF_CORE_READ(fdt, fd);
-  struct file *file = NULL;
-  if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file) return NULL;
-  umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
-  if ((mode & S_IFMT) != S_IFSOCK) return NULL;
-  struct socket *sock = BPF_CORE_READ(file, private_data);
-  if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM) return NULL;
-  struct sock *sk = BPF_CORE_READ(sock, sk);
+  struct fdtable *fdt = task->files->fdt;
+  if (!fdt || (unsigned int)fd >= fdt->max_fds) return NULL;
+  /* fd[] is an array of pointers, which BTF loads cannot index: one helper read. */
+  void *slot = NULL;
+  if (bpf_probe_read_kernel(&slot, sizeof(slot), &fdt->fd[fd]) || !slot) return NULL;
+  struct file *file = AS_KERNEL(struct file, slot);
+  if ((file->f_inode->i_mode & S_IFMT) != S_IFSOCK) return NULL;
+  struct socket *sock = AS_KERNEL(struct socket, file->private_data);
+  if (!sock || sock->type != SOCK_STREAM) return NULL;
+  struct sock *sk = sock->sk;
   if (!sk) return NULL;
-  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  __u16 family = sk->__sk_common.skc_family;
   if (family != AF_INET && family != AF_INET6) return NULL;
-  if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP) return NULL;
+  if (sk->sk_protocol != IPPROTO_TCP) return NULL;
   return sk;
 }
 
 static __always_inline void fill_endpoints(struct sock *sk, struct apisensor_data_event *ev) {
-  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  __u16 family = sk->__sk_common.skc_family;
   ev->local.family = family;
   ev->remote.family = family;
-  ev->local.port = BPF_CORE_READ(sk, __sk_common.skc_num);
-  ev->remote.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  ev->local.port = sk->__sk_common.skc_num;
+  ev->remote.port = bpf_ntohs(sk->__sk_common.skc_dport);
+  __builtin_memset(ev->local.addr, 0, sizeof(ev->local.addr));
+  __builtin_memset(ev->remote.addr, 0, sizeof(ev->remote.addr));
   if (family == AF_INET) {
-    __u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-    __u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-    __builtin_memset(ev->local.addr, 0, sizeof(ev->local.addr));
-    __builtin_memset(ev->remote.addr, 0, sizeof(ev->remote.addr));
+    __u32 l = sk->__sk_common.skc_rcv_saddr;
+    __u32 r = sk->__sk_common.skc_daddr;
     __builtin_memcpy(ev->local.addr, &l, 4);
     __builtin_memcpy(ev->remote.addr, &r, 4);
   } else {
-    BPF_CORE_READ_INTO(&ev->local.addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-    BPF_CORE_READ_INTO(&ev->remote.addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+    for (int i = 0; i < 4; i++) {
+      __u32 l = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[i];
+      __u32 r = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[i];
+      __builtin_memcpy(&ev->local.addr[4 * i], &l, 4);
+      __builtin_memcpy(&ev->remote.addr[4 * i], &r, 4);
+    }
   }
   ev->local.pad = 0;
   ev->remote.pad = 0;
@@ -199,32 +220,48 @@ static __always_inline bool is_tls_record(const __u8 *b, __u32 n) {
   return n >= 5 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 0x03 && b[2] <= 0x04;
 }
 
+/* The first bytes of a chunk, as classify_first_bytes sees them. */
+struct first_bytes {
+  __u8 b[8];
+  __u32 n; /* how many of b are valid */
+  __u8 dir;
+};
+
+/* Protocol a chunk's first bytes announce, and the role its sender must then have (request or
+ * preface sent: client; status line sent: server), packed as protocol | role << 8.
+ * Global, so the verifier checks it once on its own: inlined, its byte comparisons multiplied
+ * the states of every path through the data handler past the verifier's budget. */
+__noinline int classify_first_bytes(const struct first_bytes *fb) {
+  if (!fb) return APISENSOR_PROTO_UNKNOWN;
+  const __u8 *b = fb->b;
+  __u32 n = fb->n;
+  __u8 sender_client =
+      fb->dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_CLIENT : APISENSOR_ROLE_SERVER;
+  __u8 sender_server =
+      fb->dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_SERVER : APISENSOR_ROLE_CLIENT;
+  if (is_http_request_start(b, n)) return APISENSOR_PROTO_HTTP1 | sender_client << 8;
+  if (is_http_response_start(b, n)) return APISENSOR_PROTO_HTTP1 | sender_server << 8;
+  if (is_http2_preface(b, n)) return APISENSOR_PROTO_HTTP2 | sender_client << 8;
+  if (is_tls_record(b, n)) return APISENSOR_PROTO_TLS;
+  return APISENSOR_PROTO_UNKNOWN;
+}
+
 /* Looks at the first bytes a chunk starts with and updates the connection's protocol and role.
  * A connection that predates the agent may be seen mid-message, so it stays UNKNOWN (and is
  * probed again at the next chunk) until a chunk starts like HTTP; only a connection watched
  * from its first byte can be declared OTHER for good. */
 static __always_inline void classify(struct conn_state *c, const void *first, __u32 first_len,
                                      __u8 dir) {
-  __u8 b[8] = {};
-  __u32 n = first_len < sizeof(b) ? first_len : sizeof(b);
-  if (bpf_probe_read_user(b, sizeof(b), first)) {
+  struct first_bytes fb = {.n = first_len < sizeof(fb.b) ? first_len : sizeof(fb.b), .dir = dir};
+  if (bpf_probe_read_user(fb.b, sizeof(fb.b), first)) {
     /* The buffer may end near a page boundary: fall back to the exact length. */
-    if (n == 0 || bpf_probe_read_user(b, n & 7, first)) return;
+    if (fb.n == 0 || bpf_probe_read_user(fb.b, fb.n & 7, first)) return;
   }
-  if (is_http_request_start(b, n)) {
-    c->protocol = APISENSOR_PROTO_HTTP1;
-    if (c->role == APISENSOR_ROLE_UNKNOWN)
-      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_CLIENT : APISENSOR_ROLE_SERVER;
-  } else if (is_http_response_start(b, n)) {
-    c->protocol = APISENSOR_PROTO_HTTP1;
-    if (c->role == APISENSOR_ROLE_UNKNOWN)
-      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_SERVER : APISENSOR_ROLE_CLIENT;
-  } else if (is_http2_preface(b, n)) {
-    c->protocol = APISENSOR_PROTO_HTTP2;
-    if (c->role == APISENSOR_ROLE_UNKNOWN)
-      c->role = dir == APISENSOR_DIR_EGRESS ? APISENSOR_ROLE_CLIENT : APISENSOR_ROLE_SERVER;
-  } else if (is_tls_record(b, n)) {
-    c->protocol = APISENSOR_PROTO_TLS;
+  int verdict = classify_first_bytes(&fb);
+  __u8 protocol = verdict & 0xff, role = (verdict >> 8) & 0xff;
+  if (protocol != APISENSOR_PROTO_UNKNOWN) {
+    c->protocol = protocol;
+    if (c->role == APISENSOR_ROLE_UNKNOWN && role != APISENSOR_ROLE_UNKNOWN) c->role = role;
   } else if (c->opened_under_watch) {
     c->protocol = APISENSOR_PROTO_OTHER;
   }
@@ -248,8 +285,8 @@ static __always_inline void remember_new_conn(__u32 tgid, int fd, __u8 role) {
   if (!bpf_map_update_elem(&conns, &key, &c, BPF_ANY)) count(APISENSOR_CNT_CONN_TRACKED, 1);
 }
 
-static __always_inline void fill_header(struct apisensor_event_header *h, __u64 pid_tgid,
-                                        int fd, struct sock *sk, __u8 kind) {
+static __always_inline void fill_header(struct apisensor_event_header *h, __u64 pid_tgid, int fd,
+                                        struct sock *sk, __u8 kind) {
   h->ts_ns = bpf_ktime_get_ns();
   h->sock = (__u64)sk;
   h->cgroup_id = bpf_get_current_cgroup_id();
@@ -384,9 +421,8 @@ static __noinline void on_data(const struct data_call *d) {
   fill_header(&ev->hdr, pid_tgid, fd, sk, APISENSOR_EV_DATA);
   fill_endpoints(sk, ev);
   /* The syscall has returned, so the socket's counters already include these bytes. */
-  struct tcp_sock *tp = (struct tcp_sock *)sk;
-  __u32 end = dir == APISENSOR_DIR_EGRESS ? BPF_CORE_READ(tp, write_seq)
-                                          : BPF_CORE_READ(tp, copied_seq);
+  struct tcp_sock *tp = AS_KERNEL(struct tcp_sock, sk);
+  __u32 end = dir == APISENSOR_DIR_EGRESS ? tp->write_seq : tp->copied_seq;
   ev->seq = end - size - after;
   ev->size = size;
   ev->direction = dir;
@@ -403,7 +439,7 @@ static __noinline void on_data(const struct data_call *d) {
 
   __u64 len = sizeof(*ev) + (captured & (2 * APISENSOR_MAX_PAYLOAD - 1));
   if (len > sizeof(*sc)) len = sizeof(*sc);
-  if (bpf_ringbuf_output(&events, sc, len, 0)) {
+  if (bpf_ringbuf_output(&events, sc, len, wakeup_flag())) {
     count(APISENSOR_CNT_RING_FULL, 1);
   } else {
     count(APISENSOR_CNT_EVENTS, 1);
@@ -421,7 +457,7 @@ static __always_inline void emit_simple(__u64 pid_tgid, int fd, __u64 sk, __u8 k
     return;
   }
   fill_header(h, pid_tgid, fd, (struct sock *)sk, kind);
-  bpf_ringbuf_submit(h, 0);
+  bpf_ringbuf_submit(h, wakeup_flag());
 }
 
 static __always_inline void on_close(__u64 pid_tgid, int fd) {
@@ -470,9 +506,21 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(apisensor_sys_exit, struct pt_regs *regs, long ret) {
   long nr = regs->orig_ax;
   switch (nr) {
-    case NR_read: case NR_write: case NR_readv: case NR_writev: case NR_sendto:
-    case NR_recvfrom: case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg:
-    case NR_sendfile: case NR_connect: case NR_accept: case NR_accept4: case NR_close:
+    case NR_read:
+    case NR_write:
+    case NR_readv:
+    case NR_writev:
+    case NR_sendto:
+    case NR_recvfrom:
+    case NR_sendmsg:
+    case NR_recvmsg:
+    case NR_sendmmsg:
+    case NR_recvmmsg:
+    case NR_sendfile:
+    case NR_connect:
+    case NR_accept:
+    case NR_accept4:
+    case NR_close:
       break;
     default:
       return 0;
@@ -551,8 +599,8 @@ int BPF_PROG(apisensor_sys_exit, struct pt_regs *regs, long ret) {
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(apisensor_process_exit, struct task_struct *task) {
-  __u32 pid = BPF_CORE_READ(task, pid);
-  __u32 tgid = BPF_CORE_READ(task, tgid);
+  __u32 pid = task->pid;
+  __u32 tgid = task->tgid;
   if (pid != tgid) return 0; /* a thread, not the process */
   if (!bpf_map_lookup_elem(&http_tgids, &tgid)) return 0;
   bpf_map_delete_elem(&http_tgids, &tgid);

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -78,6 +79,7 @@ BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(
   }
   skel_->rodata->payload_cap = options.payload_cap;
   skel_->rodata->agent_tgid = static_cast<uint32_t>(getpid());
+  skel_->rodata->wakeup_bytes = std::min(options.wakeup_bytes, options.ring_bytes / 4);
   bpf_map__set_max_entries(skel_->maps.events, options.ring_bytes);
   bpf_map__set_max_entries(skel_->maps.scratch_buf, static_cast<uint32_t>(ncpus_));
 
@@ -103,7 +105,13 @@ int BpfCapture::OnRingRecord(void* ctx, void* data, size_t size) {
   return 0;
 }
 
-int BpfCapture::Poll(int timeout_ms) { return ring_buffer__poll(ring_.get(), timeout_ms); }
+int BpfCapture::Poll(int timeout_ms) {
+  const int woken = ring_buffer__poll(ring_.get(), timeout_ms);
+  if (woken != 0 && woken != -EINTR) return woken;
+  // Not woken: records below the wake-up threshold are still there.
+  const int drained = ring_buffer__consume(ring_.get());
+  return drained != 0 ? drained : woken;
+}
 
 KernelCounters BpfCapture::ReadCounters() const {
   KernelCounters totals{};

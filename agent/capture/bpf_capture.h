@@ -18,6 +18,10 @@ namespace apisensor::capture {
 struct CaptureOptions {
   uint32_t payload_cap = APISENSOR_DEFAULT_PAYLOAD;  // bytes copied per event, at most 32 KiB
   uint32_t ring_bytes = 16u << 20;                   // ring buffer size, a power of two
+  // Unread bytes at which the kernel wakes the agent; below it, records wait for the next Poll's
+  // timeout. Batching this way keeps the agent from being woken once per traced syscall.
+  // Capped at a quarter of the ring so a burst never fills it before the agent is woken.
+  uint32_t wakeup_bytes = 256u << 10;
 };
 
 // One raw record, valid only during the call.
@@ -39,7 +43,8 @@ class BpfCapture {
   BpfCapture(const BpfCapture&) = delete;
   BpfCapture& operator=(const BpfCapture&) = delete;
 
-  // Delivers pending records to the sink; waits up to `timeout_ms` when there are none.
+  // Waits up to `timeout_ms` for the kernel's wake-up (a backlog of `wakeup_bytes`), then
+  // delivers every pending record to the sink. The timeout bounds how long a record can wait.
   // Returns the number of records delivered, or a negative errno (-EINTR on a signal).
   int Poll(int timeout_ms);
 
