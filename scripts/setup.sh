@@ -17,7 +17,7 @@ build_deps=(
 )
 test_deps=(
   python3 python3-pytest python3-requests                  # e2e harness (Debian's /usr/bin/python3)
-  nginx-light curl wrk procps iproute2
+  nginx curl wrk procps util-linux                      # real servers and load for e2e, bench
 )
 
 wanted=("${build_deps[@]}")

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""What the sensor costs the traffic it watches: nginx + wrk on loopback, with and without apisensor.
+
+  saturation  wrk as fast as it can against a small JSON body; runs without and with the agent
+              alternated ROUNDS times and prints both medians and their ratio (target >= 0.85).
+  paced       wrk with a Lua `delay` at a few thousand requests/s; prints the share of requests
+              the agent reported, the BPF programs' run time per exchange (kernel.bpf_stats_enabled)
+              and the agent's CPU time per exchange (target <= 5 us, kernel + userspace).
+
+Needs root (BPF), nginx and wrk (scripts/setup.sh --with-test-deps). Prints figures; asserts
+nothing, so a slow machine never fails a build. Everything is pinned to CPUS (default 0,1):
+nginx, wrk and the agent share them, which is the worst case for the agent.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BODY = '{"id":42,"name":"ada","roles":["reader"]}'
+
+
+def fail(message):
+    sys.exit(f"overhead: {message}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    fail(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+class Nginx:
+    def __init__(self, cpus, workers):
+        self.root = tempfile.mkdtemp(prefix="apisensor-bench-nginx-")
+        self.port = free_port()
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes {workers};
+daemon off;
+pid {self.root}/nginx.pid;
+error_log {self.root}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{self.port};
+    location = /users/42 {{ default_type application/json; return 200 '{BODY}'; }}
+  }}
+}}
+""")
+        self.proc = subprocess.Popen(["taskset", "-c", cpus, "/usr/sbin/nginx", "-c", conf,
+                                      "-p", self.root])
+        wait_for_port(self.port)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Agent:
+    """`apisensor trace` filtered to the benchmark port, its JSON lines kept for counting."""
+
+    def __init__(self, binary, cpus, port):
+        self.out = tempfile.TemporaryFile()
+        self.err = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(["taskset", "-c", cpus, binary, "trace", "--ephemeral-key",
+                                      "--port", str(port)], stdout=self.out, stderr=self.err)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            self.err.seek(0)
+            if "apisensor: ready" in self.err.read():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.err.seek(0)
+        fail("the agent did not start: " + self.err.read().strip())
+
+    def cpu_ns(self):
+        """CPU time of every agent thread so far, in ns (schedstat is exact, unlike ticks)."""
+        total = 0
+        task_dir = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(task_dir):
+            with open(f"{task_dir}/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        return total
+
+    def stop(self):
+        """Interrupts the agent; returns (exchange lines, counters)."""
+        self.proc.send_signal(signal.SIGINT)
+        if self.proc.wait(timeout=60) != 0:
+            self.err.seek(0)
+            fail("the agent exited with an error: " + self.err.read().strip())
+        self.out.seek(0)
+        exchanges = [json.loads(line) for line in self.out if line.strip()]
+        self.err.seek(0)
+        counters = {}
+        for line in self.err:
+            if line.startswith("apisensor: counters "):
+                counters = json.loads(line[len("apisensor: counters "):])
+        return exchanges, counters
+
+
+def run_wrk(cpus, port, threads, connections, seconds, script=None):
+    """Runs wrk; returns (requests completed, requests/s, socket errors line or '')."""
+    cmd = ["taskset", "-c", cpus, "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(f"http://127.0.0.1:{port}/users/42")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    completed = int(re.search(r"(\d+) requests in", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Socket errors:.*|Non-2xx.*", out)
+    return completed, rate, errors.group(0) if errors else ""
+
+
+def kernel_prog_stats():
+    """(run_time_ns, run_cnt) summed over apisensor's BPF programs (all named apisensor_*)."""
+    progs = json.loads(subprocess.run(["bpftool", "-j", "prog", "show"], check=True,
+                                      capture_output=True, text=True).stdout)
+    run_time = run_cnt = 0
+    for prog in progs:
+        if prog.get("name", "").startswith("apisensor_"):
+            run_time += prog.get("run_time_ns", 0)
+            run_cnt += prog.get("run_cnt", 0)
+    return run_time, run_cnt
+
+
+def saturation(args):
+    nginx = Nginx(args.cpus, args.nginx_workers)
+    without, with_agent, notes = [], [], []
+    try:
+        run_wrk(args.cpus, nginx.port, args.threads, args.connections, 2)  # warm-up
+        for round_no in range(1, args.rounds + 1):
+            _, rate, errors = run_wrk(args.cpus, nginx.port, args.threads, args.connections,
+                                      args.seconds)
+            without.append(rate)
+            agent = Agent(args.agent, args.cpus, nginx.port)
+            completed, rate_on, errors_on = run_wrk(args.cpus, nginx.port, args.threads,
+                                                    args.connections, args.seconds)
+            exchanges, counters = agent.stop()
+            with_agent.append(rate_on)
+            reported = sum(1 for ex in exchanges if ex["role"] == "server")
+            print(f"round {round_no}: without {rate:,.0f} req/s, with {rate_on:,.0f} req/s; "
+                  f"agent reported {reported:,} of {completed:,} completed requests "
+                  f"(ring drops {counters.get('kernel_ring_full_drops', '?')}) {errors}{errors_on}",
+                  flush=True)
+    finally:
+        nginx.stop()
+    median_without, median_with = statistics.median(without), statistics.median(with_agent)
+    print(f"median without agent: {median_without:,.0f} req/s")
+    print(f"median with agent:    {median_with:,.0f} req/s")
+    print(f"ratio: {median_with / median_without:.3f} (target >= 0.85)")
+
+
+def paced(args):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    # wrk waits delay() ms before each request on a connection: connections / delay sets the rate.
+    script.write(f"function delay() return {args.delay_ms} end\n")
+    script.close()
+    nginx = Nginx(args.cpus, args.nginx_workers)
+    enabled_before = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
+    try:
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write("1")
+        agent = Agent(args.agent, args.cpus, nginx.port)
+        time.sleep(0.5)
+        kernel_before, cpu_before = kernel_prog_stats(), agent.cpu_ns()
+        completed, rate, errors = run_wrk(args.cpus, nginx.port, args.threads, args.connections,
+                                          args.seconds, script.name)
+        time.sleep(0.5)  # the agent reports what is still in the ring
+        kernel_after, cpu_after = kernel_prog_stats(), agent.cpu_ns()
+        exchanges, counters = agent.stop()
+    finally:
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write(enabled_before)
+        nginx.stop()
+        os.unlink(script.name)
+    complete = sum(1 for ex in exchanges if ex["role"] == "server" and ex["end"] == "complete"
+                   and ex["response"] and ex["response"]["status"] == 200)
+    bpf_ns = kernel_after[0] - kernel_before[0]
+    bpf_runs = kernel_after[1] - kernel_before[1]
+    agent_ns = cpu_after - cpu_before
+    per = max(complete, 1)
+    print(f"wrk: {completed:,} requests at {rate:,.0f} req/s {errors}")
+    print(f"reported: {complete:,} complete exchanges = {100.0 * complete / completed:.2f}% of "
+          f"requests (other reports: {len(exchanges) - complete}, ring drops "
+          f"{counters.get('kernel_ring_full_drops', '?')})")
+    print(f"bpf: {bpf_runs:,} program runs, {bpf_ns / 1e6:,.1f} ms = "
+          f"{bpf_ns / per / 1000:.2f} us per exchange ({bpf_ns / max(bpf_runs, 1):.0f} ns per run)")
+    print(f"agent: {agent_ns / 1e6:,.1f} ms CPU = {agent_ns / per / 1000:.2f} us per exchange")
+    print(f"total: {(bpf_ns + agent_ns) / per / 1000:.2f} us per exchange (target <= 5)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=["saturation", "paced"])
+    parser.add_argument("--agent", default=os.path.join(REPO, "build", "bin", "apisensor"))
+    parser.add_argument("--cpus", default="0,1", help="CPUs nginx, wrk and the agent share")
+    parser.add_argument("--rounds", type=int, default=3, help="saturation: without/with pairs")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, help="wrk connections (default 32, paced 40)")
+    parser.add_argument("--nginx-workers", type=int, default=1)
+    parser.add_argument("--delay-ms", type=int, default=10, help="paced: per-connection delay")
+    args = parser.parse_args()
+    if args.connections is None:
+        args.connections = 40 if args.mode == "paced" else 32
+    if os.geteuid() != 0:
+        fail("run as root: the agent loads BPF programs")
+    for tool in ("wrk", "taskset", "bpftool"):
+        if shutil.which(tool) is None:
+            fail(f"{tool} is not installed: run scripts/setup.sh --with-test-deps")
+    if not os.path.exists("/usr/sbin/nginx"):
+        fail("nginx is not installed: run scripts/setup.sh --with-test-deps")
+    if not os.access(args.agent, os.X_OK):
+        fail(f"{args.agent} is missing: build first (cmake -S . -B build && cmake --build build)")
+    saturation(args) if args.mode == "saturation" else paced(args)
+
+
+if __name__ == "__main__":
+    main()
