@@ -95,6 +95,7 @@ int Run(const AgentOptions& options) {
     capture_options.payload_cap = options.payload_cap;
     capture_options.ring_bytes = options.ring_mib << 20;
     capture::BpfCapture capture(capture_options, pipeline);
+    pipeline.SetCopyControl(&capture);
 
     metrics::CounterBoard board;
     std::unique_ptr<metrics::MetricsServer> server;

@@ -77,22 +77,11 @@ struct {
 
 /* What the kernel side remembers about a socket fd. A different `sk` under the same key means
  * the fd was reused for another socket, so the entry is stale. */
-struct conn_key {
-  __u32 tgid;
-  __s32 fd;
-};
-struct conn_state {
-  __u64 sk;
-  __u8 role;               /* apisensor_role */
-  __u8 protocol;           /* apisensor_protocol */
-  __u8 opened_under_watch; /* connect/accept seen: the first byte seen is the stream's first */
-  __u8 pad[5];
-};
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, 65536);
-  __type(key, struct conn_key);
-  __type(value, struct conn_state);
+  __type(key, struct apisensor_conn_key);
+  __type(value, struct apisensor_conn_state);
 } conns SEC(".maps");
 
 /* Processes that own HTTP connections: only their exit is worth an event. */
@@ -250,8 +239,8 @@ __noinline int classify_first_bytes(const struct first_bytes *fb) {
  * A connection that predates the agent may be seen mid-message, so it stays UNKNOWN (and is
  * probed again at the next chunk) until a chunk starts like HTTP; only a connection watched
  * from its first byte can be declared OTHER for good. */
-static __always_inline void classify(struct conn_state *c, const void *first, __u32 first_len,
-                                     __u8 dir) {
+static __always_inline void classify(struct apisensor_conn_state *c, const void *first,
+                                     __u32 first_len, __u8 dir) {
   struct first_bytes fb = {.n = first_len < sizeof(fb.b) ? first_len : sizeof(fb.b), .dir = dir};
   if (bpf_probe_read_user(fb.b, sizeof(fb.b), first)) {
     /* The buffer may end near a page boundary: fall back to the exact length. */
@@ -267,11 +256,12 @@ static __always_inline void classify(struct conn_state *c, const void *first, __
   }
 }
 
-static __always_inline struct conn_state *lookup_conn(__u32 tgid, int fd, struct sock *sk) {
-  struct conn_key key = {.tgid = tgid, .fd = fd};
-  struct conn_state *c = bpf_map_lookup_elem(&conns, &key);
+static __always_inline struct apisensor_conn_state *lookup_conn(__u32 tgid, int fd,
+                                                                struct sock *sk) {
+  struct apisensor_conn_key key = {.tgid = tgid, .fd = fd};
+  struct apisensor_conn_state *c = bpf_map_lookup_elem(&conns, &key);
   if (c && c->sk == (__u64)sk) return c;
-  struct conn_state fresh = {.sk = (__u64)sk};
+  struct apisensor_conn_state fresh = {.sk = (__u64)sk};
   if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY)) return NULL;
   count(APISENSOR_CNT_CONN_TRACKED, 1);
   return bpf_map_lookup_elem(&conns, &key);
@@ -280,8 +270,8 @@ static __always_inline struct conn_state *lookup_conn(__u32 tgid, int fd, struct
 static __always_inline void remember_new_conn(__u32 tgid, int fd, __u8 role) {
   struct sock *sk = tcp_sock_of_fd(fd);
   if (!sk) return;
-  struct conn_key key = {.tgid = tgid, .fd = fd};
-  struct conn_state c = {.sk = (__u64)sk, .role = role, .opened_under_watch = 1};
+  struct apisensor_conn_key key = {.tgid = tgid, .fd = fd};
+  struct apisensor_conn_state c = {.sk = (__u64)sk, .role = role, .opened_under_watch = 1};
   if (!bpf_map_update_elem(&conns, &key, &c, BPF_ANY)) count(APISENSOR_CNT_CONN_TRACKED, 1);
 }
 
@@ -390,7 +380,7 @@ static __noinline void on_data(const struct data_call *d) {
   struct sock *sk = tcp_sock_of_fd(fd);
   if (!sk) return;
   __u32 tgid = pid_tgid >> 32;
-  struct conn_state *c = lookup_conn(tgid, fd, sk);
+  struct apisensor_conn_state *c = lookup_conn(tgid, fd, sk);
   if (!c) return;
 
   if (c->protocol == APISENSOR_PROTO_UNKNOWN && !(flags & APISENSOR_DATA_FILLER)) {
@@ -404,6 +394,10 @@ static __noinline void on_data(const struct data_call *d) {
   }
   if (c->protocol != APISENSOR_PROTO_HTTP1 && c->protocol != APISENSOR_PROTO_HTTP2) {
     count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
+    return;
+  }
+  if (c->peer_reported) {
+    count(APISENSOR_CNT_BYTES_PEER_REPORTED, size);
     return;
   }
 
@@ -461,8 +455,8 @@ static __always_inline void emit_simple(__u64 pid_tgid, int fd, __u64 sk, __u8 k
 }
 
 static __always_inline void on_close(__u64 pid_tgid, int fd) {
-  struct conn_key key = {.tgid = pid_tgid >> 32, .fd = fd};
-  struct conn_state *c = bpf_map_lookup_elem(&conns, &key);
+  struct apisensor_conn_key key = {.tgid = pid_tgid >> 32, .fd = fd};
+  struct apisensor_conn_state *c = bpf_map_lookup_elem(&conns, &key);
   if (!c) return;
   if (c->protocol == APISENSOR_PROTO_HTTP1 || c->protocol == APISENSOR_PROTO_HTTP2)
     emit_simple(pid_tgid, fd, c->sk, APISENSOR_EV_CLOSE);

@@ -83,17 +83,34 @@ struct apisensor_data_event {
 
 /* Counters kept per CPU in the `counters` array map, indexed by this enum; the agent sums them. */
 enum apisensor_counter {
-  APISENSOR_CNT_EVENTS = 0,       /* data records written to the ring */
-  APISENSOR_CNT_RING_FULL,        /* records lost because the ring buffer was full */
-  APISENSOR_CNT_BYTES_SHIPPED,    /* payload bytes written to the ring */
-  APISENSOR_CNT_BYTES_TRUNCATED,  /* bytes of HTTP traffic beyond the payload cap */
-  APISENSOR_CNT_BYTES_NOT_COPIED, /* bytes of TLS/other/unclassified traffic, counted only */
-  APISENSOR_CNT_IOV_TRUNCATED,    /* iovec segments or mmsg messages past the walk limit */
-  APISENSOR_CNT_SCRATCH_BUSY,     /* records lost because this CPU's scratch was in use */
-  APISENSOR_CNT_READ_FAULT,       /* user buffers that could not be read */
-  APISENSOR_CNT_PEEK_SKIPPED,     /* MSG_PEEK reads (the data is read again later) */
-  APISENSOR_CNT_CONN_TRACKED,     /* connections entered into the kernel table */
+  APISENSOR_CNT_EVENTS = 0,          /* data records written to the ring */
+  APISENSOR_CNT_RING_FULL,           /* records lost because the ring buffer was full */
+  APISENSOR_CNT_BYTES_SHIPPED,       /* payload bytes written to the ring */
+  APISENSOR_CNT_BYTES_TRUNCATED,     /* bytes of HTTP traffic beyond the payload cap */
+  APISENSOR_CNT_BYTES_NOT_COPIED,    /* bytes of TLS/other/unclassified traffic, counted only */
+  APISENSOR_CNT_IOV_TRUNCATED,       /* iovec segments or mmsg messages past the walk limit */
+  APISENSOR_CNT_SCRATCH_BUSY,        /* records lost because this CPU's scratch was in use */
+  APISENSOR_CNT_READ_FAULT,          /* user buffers that could not be read */
+  APISENSOR_CNT_PEEK_SKIPPED,        /* MSG_PEEK reads (the data is read again later) */
+  APISENSOR_CNT_CONN_TRACKED,        /* connections entered into the kernel table */
+  APISENSOR_CNT_BYTES_PEER_REPORTED, /* bytes of clients whose server here reports them */
   APISENSOR_CNT_MAX,
+};
+
+/* The kernel's table of sockets (`conns`, keyed by process and fd). The agent writes one field:
+ * peer_reported, once it has seen that a client connection's server is traced on this host and
+ * reports the same exchanges; the kernel then counts that client's bytes instead of copying. */
+struct apisensor_conn_key {
+  __u32 tgid;
+  __s32 fd;
+};
+struct apisensor_conn_state {
+  __u64 sk;                /* the struct sock this fd had when the entry was made */
+  __u8 role;               /* apisensor_role */
+  __u8 protocol;           /* apisensor_protocol */
+  __u8 opened_under_watch; /* connect/accept seen: the first byte seen is the stream's first */
+  __u8 peer_reported;      /* set by the agent: see above */
+  __u8 pad[4];
 };
 
 #endif /* APISENSOR_BPF_EVENTS_H_ */

@@ -49,6 +49,8 @@ const char* KernelCounterName(int index) {
       return "kernel_peek_skipped";
     case APISENSOR_CNT_CONN_TRACKED:
       return "kernel_connections_tracked";
+    case APISENSOR_CNT_BYTES_PEER_REPORTED:
+      return "kernel_bytes_peer_reported";
     default:
       return "kernel_unknown";
   }
@@ -95,6 +97,7 @@ BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(
       ring_buffer__new(bpf_map__fd(skel_->maps.events), &BpfCapture::OnRingRecord, this, nullptr));
   if (!ring_) throw std::runtime_error("cannot map the BPF ring buffer (" + Errno(errno) + ")");
   counters_fd_ = bpf_map__fd(skel_->maps.counters);
+  conns_fd_ = bpf_map__fd(skel_->maps.conns);
 }
 
 BpfCapture::~BpfCapture() = default;
@@ -111,6 +114,15 @@ int BpfCapture::Poll(int timeout_ms) {
   // Not woken: records below the wake-up threshold are still there.
   const int drained = ring_buffer__consume(ring_.get());
   return drained != 0 ? drained : woken;
+}
+
+void BpfCapture::StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) {
+  const apisensor_conn_key key{.tgid = tgid, .fd = fd};
+  apisensor_conn_state state{};
+  if (bpf_map_lookup_elem(conns_fd_, &key, &state) != 0 || state.sk != sock) return;
+  state.peer_reported = 1;
+  // BPF_EXIST: if the socket closed meanwhile, do not resurrect its entry.
+  bpf_map_update_elem(conns_fd_, &key, &state, BPF_EXIST);
 }
 
 KernelCounters BpfCapture::ReadCounters() const {

@@ -31,11 +31,20 @@ class RecordSink {
   virtual void OnRecord(std::span<const uint8_t> record) = 0;
 };
 
+// What the agent can ask of the kernel side about one connection.
+class CopyControl {
+ public:
+  virtual ~CopyControl() = default;
+  // The connection (process, fd, struct sock address) is reported from its peer on this host:
+  // stop copying its bytes (they are counted instead). A no-op if the kernel no longer tracks it.
+  virtual void StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) = 0;
+};
+
 using KernelCounters = std::array<uint64_t, APISENSOR_CNT_MAX>;
 
 const char* KernelCounterName(int index);
 
-class BpfCapture {
+class BpfCapture final : public CopyControl {
  public:
   // Loads and attaches; throws std::runtime_error with one sentence for the user on failure.
   BpfCapture(const CaptureOptions& options, RecordSink& sink);
@@ -47,6 +56,9 @@ class BpfCapture {
   // delivers every pending record to the sink. The timeout bounds how long a record can wait.
   // Returns the number of records delivered, or a negative errno (-EINTR on a signal).
   int Poll(int timeout_ms);
+
+  // Two map syscalls: call it once per connection, not per event.
+  void StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) override;
 
   // Sum over CPUs of the kernel-side counters. Safe to call from any thread.
   KernelCounters ReadCounters() const;
@@ -64,6 +76,7 @@ class BpfCapture {
   std::unique_ptr<::kernel_probes, SkeletonDeleter> skel_;
   std::unique_ptr<::ring_buffer, RingDeleter> ring_;
   int counters_fd_ = -1;
+  int conns_fd_ = -1;
   int ncpus_ = 1;
 };
 

@@ -25,6 +25,9 @@ std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
   out.push_back({"exchanges_reported", "Exchanges written out", p.exchanges_reported});
   out.push_back({"duplicates_suppressed", "Client copies of exchanges reported by their server",
                  p.duplicates_suppressed});
+  out.push_back({"copies_stopped",
+                 "Client connections the kernel stopped copying because their server reports them",
+                 p.copies_stopped});
   out.push_back({"close_events", "Socket close records", p.close_events});
   out.push_back({"exit_events", "Process exit records", p.exit_events});
 

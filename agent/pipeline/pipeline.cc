@@ -107,10 +107,20 @@ void Pipeline::OnDataRecord(const apisensor_data_event& event, std::span<const u
   table_.Feed(*connection, event, payload);
 }
 
-void Pipeline::OnExchange(const tracker::Connection& from, http::Exchange&& exchange) {
+void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) {
   const tracker::ConnectionInfo& info = from.info();
-  if (info.role == Role::kClient && table_.HasTracedServerPeer(from, now_ns_)) {
+  if (info.role == Role::kClient &&
+      (from.reported_by_peer() || table_.HasTracedServerPeer(from, now_ns_))) {
     ++stats_.duplicates_suppressed;
+    if (!from.reported_by_peer()) {
+      // Both ends live here and the server's copy is reported: parsing the client's copy too
+      // would double the cost of every local exchange, in the kernel and here.
+      from.MarkReportedByPeer();
+      if (copy_control_) {
+        copy_control_->StopCopying(info.key.tgid, info.key.fd, info.key.sock);
+        ++stats_.copies_stopped;
+      }
+    }
     return;
   }
   ExchangeRecord& r = record_;

@@ -31,6 +31,7 @@ struct PipelineStats {
   uint64_t http2_events_skipped = 0;  // HTTP/2 is recognised by the kernel, parsed in a later stage
   uint64_t exchanges_reported = 0;
   uint64_t duplicates_suppressed = 0;  // client copies of exchanges reported by their server
+  uint64_t copies_stopped = 0;  // client connections the kernel stopped copying (peer reports)
   uint64_t close_events = 0;
   uint64_t exit_events = 0;
 };
@@ -44,6 +45,10 @@ class Pipeline final : public capture::RecordSink, private tracker::ExchangeHand
 
   void OnRecord(std::span<const uint8_t> record) override;
 
+  // Where to send "stop copying" for client connections whose server reports them. Optional;
+  // must outlive the pipeline.
+  void SetCopyControl(capture::CopyControl* control) { copy_control_ = control; }
+
   // Periodic upkeep (idle connections, reorder holes); cheap enough to call every poll.
   void Tick(uint64_t now_monotonic_ns);
   // Ends every connection, reporting requests still waiting for their response.
@@ -54,11 +59,12 @@ class Pipeline final : public capture::RecordSink, private tracker::ExchangeHand
 
  private:
   void OnDataRecord(const apisensor_data_event& event, std::span<const uint8_t> payload);
-  void OnExchange(const tracker::Connection& from, http::Exchange&& exchange) override;
+  void OnExchange(tracker::Connection& from, http::Exchange&& exchange) override;
 
   Filters filters_;
   secrets::CredentialRedactor& redactor_;
   RecordOutput& output_;
+  capture::CopyControl* copy_control_ = nullptr;
   int64_t monotonic_to_realtime_ns_;
   tracker::ConnectionTable table_;
   PipelineStats stats_;

@@ -27,11 +27,12 @@ class Connection;
 void Accumulate(reassembly::StreamStats& to, const reassembly::StreamStats& from);
 void Accumulate(http1::Stats& to, const http1::Stats& from);
 
-// Receives every exchange a connection completes, with the connection it came from.
+// Receives every exchange a connection completes, with the connection it came from (which the
+// handler may mark, e.g. as reported by its peer).
 class ExchangeHandler {
  public:
   virtual ~ExchangeHandler() = default;
-  virtual void OnExchange(const Connection& from, http::Exchange&& exchange) = 0;
+  virtual void OnExchange(Connection& from, http::Exchange&& exchange) = 0;
 };
 
 struct ConnectionLimits {
@@ -58,6 +59,9 @@ class Connection final : private http1::ExchangeSink {
   void Close(uint64_t ts_ns);
 
   const ConnectionInfo& info() const { return info_; }
+  // A client whose server is traced on this host: the server side reports its exchanges.
+  bool reported_by_peer() const { return reported_by_peer_; }
+  void MarkReportedByPeer() { reported_by_peer_ = true; }
   uint64_t last_seen_ns() const { return last_seen_ns_; }
   size_t buffered_bytes() const { return egress_.buffered_bytes() + ingress_.buffered_bytes(); }
   const http1::Stats& parser_stats() const { return session_.stats(); }
@@ -82,6 +86,7 @@ class Connection final : private http1::ExchangeSink {
   ConnectionInfo info_;
   ExchangeHandler& handler_;
   uint64_t last_seen_ns_ = 0;
+  bool reported_by_peer_ = false;
   reassembly::Stream egress_;
   reassembly::Stream ingress_;
   DirectionFeed egress_feed_{*this, true};
