@@ -9,9 +9,9 @@
 namespace apisensor::capture {
 namespace {
 
-// bpf_loop (5.17) is the newest kernel feature the programs rely on.
-constexpr int kMinMajor = 5;
-constexpr int kMinMinor = 17;
+// bpf_rdonly_cast (6.2) is the newest kernel feature the programs rely on (bpf_loop: 5.17).
+constexpr int kMinMajor = 6;
+constexpr int kMinMinor = 2;
 
 bool KernelAtLeast(int major, int minor, std::string* release) {
   utsname u{};
@@ -27,8 +27,7 @@ bool KernelAtLeast(int major, int minor, std::string* release) {
 
 std::optional<std::string> PreflightProblem() {
   if (geteuid() != 0) {
-    return "apisensor loads eBPF programs into the kernel and must run as root "
-           "(or with CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE): run it again as root.";
+    return "loading eBPF programs needs root: run it again as root (for example with sudo).";
   }
   if (!std::filesystem::exists("/sys/kernel/btf/vmlinux")) {
     return "this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing), which apisensor's "
@@ -37,7 +36,8 @@ std::optional<std::string> PreflightProblem() {
   std::string release;
   if (!KernelAtLeast(kMinMajor, kMinMinor, &release)) {
     return "kernel " + release + " is too old: apisensor needs Linux " + std::to_string(kMinMajor) +
-           "." + std::to_string(kMinMinor) + " or later (tp_btf tracepoints and bpf_loop).";
+           "." + std::to_string(kMinMinor) +
+           " or later (tp_btf tracepoints, bpf_loop and bpf_rdonly_cast).";
   }
   return std::nullopt;
 }
