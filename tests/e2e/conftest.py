@@ -95,29 +95,26 @@ class Server:
         return f"http://{host}:{self.port}{path}"
 
 
-def _start_api_server(host):
+def _serve_api(host):
     proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "api_server.py"), host],
                             stdout=subprocess.PIPE, text=True)
-    port = int(proc.stdout.readline())
-    return proc, Server(proc.args, port, host)
+    try:
+        server = Server(proc.args, int(proc.stdout.readline()), host)
+        server.pid = proc.pid
+        yield server
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture
 def api_server():
-    proc, server = _start_api_server("127.0.0.1")
-    server.pid = proc.pid
-    yield server
-    proc.kill()
-    proc.wait()
+    yield from _serve_api("127.0.0.1")
 
 
 @pytest.fixture
 def api_server_v6():
-    proc, server = _start_api_server("::1")
-    server.pid = proc.pid
-    yield server
-    proc.kill()
-    proc.wait()
+    yield from _serve_api("::1")
 
 
 def free_port():
