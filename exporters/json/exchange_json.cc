@@ -1,5 +1,9 @@
 #include "exporters/json/exchange_json.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
 #include "exporters/json/rfc3339.h"
 #include "exporters/json/utf8.h"
 
@@ -25,134 +29,325 @@ bool SameNameEarlier(const std::vector<http::Header>& headers, size_t i) {
   return false;
 }
 
+// True when a byte of `word` cannot be copied as is into a JSON string: a control character,
+// '"', '\\', or a non-ASCII byte (which has to be checked as UTF-8). Bit tricks on eight bytes at
+// once, because nearly all text is plain ASCII and a byte-by-byte test dominated the cost.
+bool NeedsCare(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  // Non-zero iff some byte of `v` is below `n` (n <= 0x80).
+  const auto has_less = [](uint64_t v, uint64_t n) { return (v - kOnes * n) & ~v & kHigh; };
+  return ((word & kHigh) | has_less(word, 0x20) | has_less(word ^ (kOnes * '"'), 1) |
+          has_less(word ^ (kOnes * '\\'), 1)) != 0;
+}
+
+// Writes the escape RFC 8259 requires for `c` (a control character, '"' or '\\') at `p`, in the
+// short form where there is one; returns the end. At most 6 bytes.
+char* PutEscape(uint8_t c, char* p) {
+  char short_form = 0;
+  switch (c) {
+    case '"':
+      short_form = '"';
+      break;
+    case '\\':
+      short_form = '\\';
+      break;
+    case '\b':
+      short_form = 'b';
+      break;
+    case '\f':
+      short_form = 'f';
+      break;
+    case '\n':
+      short_form = 'n';
+      break;
+    case '\r':
+      short_form = 'r';
+      break;
+    case '\t':
+      short_form = 't';
+      break;
+    default:
+      break;
+  }
+  *p++ = '\\';
+  if (short_form != 0) {
+    *p++ = short_form;
+    return p;
+  }
+  constexpr char kHex[] = "0123456789ABCDEF";
+  *p++ = 'u';
+  *p++ = '0';
+  *p++ = '0';
+  *p++ = kHex[c >> 4];
+  *p++ = kHex[c & 0xF];
+  return p;
+}
+
+// An escape is at most 6 bytes ("\u001F"), a replacement 3, for one byte of input.
+constexpr size_t kMaxBytesPerInputByte = 6;
+
 }  // namespace
 
+char* ExchangeJsonWriter::Room(size_t n) {
+  if (capacity_ - size_ < n) Grow(n);
+  return line_.get() + size_;
+}
+
+void ExchangeJsonWriter::Grow(size_t n) {
+  const size_t capacity = std::max({capacity_ * 2, size_ + n, size_t{4096}});
+  std::unique_ptr<char[]> line = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(line.get(), line_.get(), size_);
+  line_ = std::move(line);
+  capacity_ = capacity;
+}
+
+void ExchangeJsonWriter::Put(char c) {
+  *Room(1) = c;
+  ++size_;
+}
+
+void ExchangeJsonWriter::Put(std::string_view s) {
+  if (s.empty()) return;  // an empty view may carry a null pointer
+  std::memcpy(Room(s.size()), s.data(), s.size());
+  size_ += s.size();
+}
+
+// Copies `s` as the inside of a JSON string: escaped, with each byte that does not start a valid
+// UTF-8 sequence replaced by U+FFFD (the same text ValidUtf8 gives). Plain runs are copied whole.
+void ExchangeJsonWriter::PutStringContent(std::string_view s) {
+  char* p = Room(s.size() * kMaxBytesPerInputByte);
+  size_t copied = 0;  // bytes of `s` already written
+  const auto copy_up_to = [&](size_t end) {
+    if (end > copied) {
+      std::memcpy(p, s.data() + copied, end - copied);
+      p += end - copied;
+    }
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    if (i + sizeof(uint64_t) <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof(word));  // unaligned load without aliasing trouble
+      if (!NeedsCare(word)) {
+        i += sizeof(word);
+        continue;
+      }
+    }
+    const auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      if (const size_t n = Utf8SequenceLength(s, i); n != 0) {
+        i += n;
+        continue;
+      }
+    }
+    copy_up_to(i);
+    if (c >= 0x80) {
+      std::memcpy(p, kUtf8Replacement.data(), kUtf8Replacement.size());
+      p += kUtf8Replacement.size();
+    } else {
+      p = PutEscape(c, p);
+    }
+    copied = ++i;
+  }
+  copy_up_to(s.size());
+  size_ = static_cast<size_t>(p - line_.get());
+}
+
+void ExchangeJsonWriter::BeforeValue() {
+  if (need_comma_) Put(',');
+  need_comma_ = true;
+}
+
+void ExchangeJsonWriter::StartObject() {
+  BeforeValue();
+  Put('{');
+  need_comma_ = false;
+}
+
+void ExchangeJsonWriter::EndObject() {
+  Put('}');
+  need_comma_ = true;
+}
+
+void ExchangeJsonWriter::StartArray() {
+  BeforeValue();
+  Put('[');
+  need_comma_ = false;
+}
+
+void ExchangeJsonWriter::EndArray() {
+  Put(']');
+  need_comma_ = true;
+}
+
+void ExchangeJsonWriter::Key(std::string_view plain_key) {
+  PlainString(plain_key);
+  AfterKey();
+}
+
+void ExchangeJsonWriter::AfterKey() {
+  Put(':');
+  need_comma_ = false;
+}
+
 void ExchangeJsonWriter::String(std::string_view s) {
-  const std::string_view valid = ValidUtf8(s, utf8_scratch_);
-  // An empty view may carry a null pointer, which RapidJSON asserts against.
-  writer_.String(valid.empty() ? "" : valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+  BeforeValue();
+  Put('"');
+  PutStringContent(s);
+  Put('"');
+}
+
+void ExchangeJsonWriter::PlainString(std::string_view s) {
+  BeforeValue();
+  Put('"');
+  Put(s);
+  Put('"');
+}
+
+void ExchangeJsonWriter::Uint64(uint64_t value) {
+  BeforeValue();
+  char digits[20];
+  const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), value);
+  Put(std::string_view(digits, static_cast<size_t>(end.ptr - digits)));
+}
+
+void ExchangeJsonWriter::Bool(bool value) {
+  BeforeValue();
+  Put(value ? "true" : "false");
+}
+
+void ExchangeJsonWriter::Null() {
+  BeforeValue();
+  Put("null");
 }
 
 void ExchangeJsonWriter::Endpoint(const SocketAddress& address) {
-  writer_.StartObject();
-  writer_.Key("addr");
+  StartObject();
+  Key("addr");
   char text[SocketAddress::kAddressTextSize];
   String(address.FormatAddress(text));
-  writer_.Key("port");
-  writer_.Uint(address.port);
-  writer_.EndObject();
+  Key("port");
+  Uint64(address.port);
+  EndObject();
 }
 
 void ExchangeJsonWriter::Headers(const http::Message& message) {
   const std::vector<http::Header>& headers = message.headers;
-  writer_.Key("headers");
-  writer_.StartObject();
+  Key("headers");
+  StartObject();
   for (size_t i = 0; i < headers.size(); ++i) {
     if (SameNameEarlier(headers, i)) continue;  // already joined into the first occurrence
     String(headers[i].name);
+    AfterKey();
     // JSON objects with repeated keys are parsed differently by different readers; one member
-    // with the values joined is what RFC 9110 §5.3 says a repeated field means.
-    joined_headers_.assign(headers[i].value);
-    bool repeated = false;
+    // with the values joined is what RFC 9110 §5.3 says a repeated field means. The separator is
+    // ASCII, so checking the values one by one gives the same text as checking them joined.
+    BeforeValue();
+    Put('"');
+    PutStringContent(headers[i].value);
     for (size_t j = i + 1; j < headers.size(); ++j) {
       if (headers[j].name != headers[i].name) continue;
-      joined_headers_.append(", ").append(headers[j].value);
-      repeated = true;
+      Put(", ");
+      PutStringContent(headers[j].value);
     }
-    String(repeated ? std::string_view(joined_headers_) : std::string_view(headers[i].value));
+    Put('"');
   }
-  writer_.EndObject();
+  EndObject();
 }
 
 void ExchangeJsonWriter::MessageTail(const http::Message& message) {
   Headers(message);
-  writer_.Key("body_size");
-  writer_.Uint64(message.body_size);
+  Key("body_size");
+  Uint64(message.body_size);
   if (const http::Header* content_type = message.Find("content-type")) {
-    writer_.Key("content_type");
+    Key("content_type");
     String(MediaType(content_type->value, media_type_scratch_));
   }
   if (message.headers_truncated) {
-    writer_.Key("headers_truncated");
-    writer_.Bool(true);
+    Key("headers_truncated");
+    Bool(true);
   }
   if (!message.body_complete) {
-    writer_.Key("body_complete");
-    writer_.Bool(false);
+    Key("body_complete");
+    Bool(false);
   }
 }
 
 void ExchangeJsonWriter::Request(const http::Request& request) {
   ParseRequestTarget(request.target, target_);
-  writer_.StartObject();
-  writer_.Key("method");
+  StartObject();
+  Key("method");
   String(request.method);
   if (const http::Header* host = request.Find("host")) {
-    writer_.Key("host");
+    Key("host");
     String(host->value);
   } else if (!target_.authority.empty()) {
-    writer_.Key("host");
+    Key("host");
     String(target_.authority);
   }
-  writer_.Key("path");
+  Key("path");
   String(target_.path);
-  writer_.Key("query");
-  writer_.StartArray();
+  Key("query");
+  StartArray();
   for (std::string_view key : target_.query_keys) String(key);
-  writer_.EndArray();
+  EndArray();
   MessageTail(request);
-  writer_.EndObject();
+  EndObject();
 }
 
 void ExchangeJsonWriter::Response(const http::Response& response) {
-  writer_.StartObject();
-  writer_.Key("status");
-  writer_.Uint(response.status);
+  StartObject();
+  Key("status");
+  Uint64(response.status);
   MessageTail(response);
-  writer_.EndObject();
+  EndObject();
 }
 
 void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) {
-  buffer_.Clear();
-  writer_.Reset(buffer_);
+  size_ = 0;
+  need_comma_ = false;
 
-  writer_.StartObject();
-  writer_.Key("ts");
+  StartObject();
+  Key("ts");
   char ts[kRfc3339NanosSize];
-  const std::string_view ts_text = FormatRfc3339Nanos(record.ts_unix_ns, ts);
-  writer_.String(ts_text.data(), static_cast<rapidjson::SizeType>(ts_text.size()));
-  writer_.Key("latency_ns");
-  writer_.Uint64(record.latency_ns);
-  writer_.Key("role");
-  writer_.String(RoleName(record.role));
-  writer_.Key("protocol");
+  PlainString(FormatRfc3339Nanos(record.ts_unix_ns, ts));
+  Key("latency_ns");
+  Uint64(record.latency_ns);
+  Key("role");
+  PlainString(RoleName(record.role));
+  Key("protocol");
   String(record.protocol != nullptr ? record.protocol : "");
-  writer_.Key("tls");
-  writer_.Bool(record.tls);
-  writer_.Key("end");
-  writer_.String(EndName(record.http.end));
-  writer_.Key("pid");
-  writer_.Uint(record.process.pid);
-  writer_.Key("comm");
+  Key("tls");
+  Bool(record.tls);
+  Key("end");
+  PlainString(EndName(record.http.end));
+  Key("pid");
+  Uint64(record.process.pid);
+  Key("comm");
   String(record.process.comm);
-  writer_.Key("cgroup_id");
-  writer_.Uint64(record.process.cgroup_id);
-  writer_.Key("local");
+  Key("cgroup_id");
+  Uint64(record.process.cgroup_id);
+  Key("local");
   Endpoint(record.local);
-  writer_.Key("remote");
+  Key("remote");
   Endpoint(record.remote);
-  writer_.Key("request");
+  Key("request");
   Request(record.http.request);
-  writer_.Key("response");
+  Key("response");
   if (record.http.response) {
     Response(*record.http.response);
   } else {
-    writer_.Null();
+    Null();
   }
-  writer_.EndObject();
+  EndObject();
 
-  out.append(buffer_.GetString(), buffer_.GetSize());
-  out += '\n';
+  Put('\n');
+  out.append(line_.get(), size_);
 }
 
 }  // namespace apisensor::exporters

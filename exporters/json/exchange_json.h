@@ -3,9 +3,9 @@
 // read from a body leaves the agent through this format.
 #pragma once
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,22 +25,40 @@ class ExchangeJsonWriter {
   void Append(const ExchangeRecord& record, std::string& out);
 
  private:
-  using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+  // The fields are fixed, so a general JSON writer's per-character key escaping and nesting
+  // bookkeeping buy nothing: keys are copied, and only data strings are escaped (and checked for
+  // UTF-8 in the same pass). The line is built in `line_` through a plain pointer, each piece
+  // making room for its worst case first, then appended to the caller's string in one copy.
+  void StartObject();
+  void EndObject();
+  void StartArray();
+  void EndArray();
+  void Key(std::string_view plain_key);  // a key known to need no escaping
+  void AfterKey();                       // ends a key written as a String()
+  void String(std::string_view s);       // any bytes: escaped, invalid UTF-8 replaced
+  void PlainString(std::string_view s);  // a value known to need no escaping
+  void Uint64(uint64_t value);
+  void Bool(bool value);
+  void Null();
+  void BeforeValue();
+  char* Room(size_t n);  // where to write up to `n` more bytes of the line
+  void Grow(size_t n);
+  void Put(char c);
+  void Put(std::string_view s);
+  void PutStringContent(std::string_view s);  // escaped, invalid UTF-8 replaced
 
-  void String(std::string_view s);
   void Endpoint(const SocketAddress& address);
   void Request(const http::Request& request);
   void Response(const http::Response& response);
   void MessageTail(const http::Message& message);  // headers, sizes, type and flags
   void Headers(const http::Message& message);
 
-  // Reused across records: the buffer, the writer's nesting stack and the scratch strings keep
-  // their capacity, so steady output does not touch the heap.
-  rapidjson::StringBuffer buffer_;
-  Writer writer_{buffer_};
+  std::unique_ptr<char[]> line_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
+  bool need_comma_ = false;  // a member or element was written at the current level
+  // Reused across records, so steady output does not touch the heap.
   RequestTarget target_;
-  std::string utf8_scratch_;
-  std::string joined_headers_;
   std::string media_type_scratch_;
 };
 

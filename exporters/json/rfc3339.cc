@@ -1,9 +1,13 @@
 #include "exporters/json/rfc3339.h"
 
 #include <chrono>
+#include <cstring>
 
 namespace apisensor::exporters {
 namespace {
+
+constexpr uint64_t kNanosPerSecond = 1'000'000'000;
+constexpr size_t kSecondsTextSize = 19;  // "2026-11-23T10:00:00"
 
 // Writes `value` as exactly `width` decimal digits ending just before `end`.
 void PutDigits(char* end, uint64_t value, int width) {
@@ -13,19 +17,13 @@ void PutDigits(char* end, uint64_t value, int width) {
   }
 }
 
-}  // namespace
-
-std::string_view FormatRfc3339Nanos(uint64_t unix_ns, char (&out)[kRfc3339NanosSize]) {
+void FormatSeconds(uint64_t seconds, char* p) {
   using std::chrono::days;
-  constexpr uint64_t kNanosPerSecond = 1'000'000'000;
   constexpr uint64_t kSecondsPerDay = 86'400;
-  const uint64_t seconds = unix_ns / kNanosPerSecond;
   const uint64_t day_seconds = seconds % kSecondsPerDay;
   const std::chrono::year_month_day date{
       std::chrono::sys_days{days{static_cast<days::rep>(seconds / kSecondsPerDay)}}};
-
   // The largest uint64_t nanosecond count is in year 2554, so four year digits always suffice.
-  char* p = out;
   PutDigits(p + 4, static_cast<uint64_t>(static_cast<int>(date.year())), 4);
   p[4] = '-';
   PutDigits(p + 7, static_cast<unsigned>(date.month()), 2);
@@ -37,9 +35,29 @@ std::string_view FormatRfc3339Nanos(uint64_t unix_ns, char (&out)[kRfc3339NanosS
   PutDigits(p + 16, day_seconds / 60 % 60, 2);
   p[16] = ':';
   PutDigits(p + 19, day_seconds % 60, 2);
-  p[19] = '.';
-  PutDigits(p + 29, unix_ns % kNanosPerSecond, 9);
-  p[29] = 'Z';
+}
+
+// Exchanges come many per second, so the date and time of day are usually those of the previous
+// call: only the nanoseconds change. Per thread, so no locking.
+struct SecondsCache {
+  uint64_t seconds = UINT64_MAX;  // matches no input: a uint64_t nanosecond count is below it
+  char text[kSecondsTextSize];
+};
+thread_local SecondsCache seconds_cache;
+
+}  // namespace
+
+std::string_view FormatRfc3339Nanos(uint64_t unix_ns, char (&out)[kRfc3339NanosSize]) {
+  const uint64_t seconds = unix_ns / kNanosPerSecond;
+  SecondsCache& cache = seconds_cache;
+  if (cache.seconds != seconds) {
+    FormatSeconds(seconds, cache.text);
+    cache.seconds = seconds;
+  }
+  std::memcpy(out, cache.text, kSecondsTextSize);
+  out[19] = '.';
+  PutDigits(out + 29, unix_ns % kNanosPerSecond, 9);
+  out[29] = 'Z';
   return std::string_view(out, kRfc3339NanosSize);
 }
 

@@ -1,14 +1,29 @@
 #include "exporters/json/utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace apisensor::exporters {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+// Length of the all-ASCII prefix of `in`. Header names and values are nearly always ASCII, so
+// testing the high bit of eight bytes at once skips the per-sequence walk for almost every byte.
+size_t AsciiPrefix(std::string_view in) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + sizeof(uint64_t) <= in.size(); i += sizeof(uint64_t)) {
+    uint64_t word;
+    std::memcpy(&word, in.data() + i, sizeof(word));  // unaligned load without aliasing trouble
+    if ((word & kHighBits) != 0) break;
+  }
+  while (i < in.size() && static_cast<uint8_t>(in[i]) < 0x80) ++i;
+  return i;
+}
 
-// Length of the well-formed sequence starting at in[i], or 0 (RFC 3629 §4 table).
-size_t SequenceLength(std::string_view in, size_t i) {
+}  // namespace
+
+// RFC 3629 §4 table.
+size_t Utf8SequenceLength(std::string_view in, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<uint8_t>(in[i + k]); };
   const uint8_t lead = byte(0);
   if (lead < 0x80) return 1;
@@ -34,12 +49,10 @@ size_t SequenceLength(std::string_view in, size_t i) {
   return length;
 }
 
-}  // namespace
-
 std::string_view ValidUtf8(std::string_view in, std::string& scratch) {
-  size_t valid = 0;
+  size_t valid = AsciiPrefix(in);
   while (valid < in.size()) {
-    const size_t n = SequenceLength(in, valid);
+    const size_t n = Utf8SequenceLength(in, valid);
     if (n == 0) break;
     valid += n;
   }
@@ -47,9 +60,9 @@ std::string_view ValidUtf8(std::string_view in, std::string& scratch) {
 
   scratch.assign(in.substr(0, valid));
   for (size_t i = valid; i < in.size();) {
-    const size_t n = SequenceLength(in, i);
+    const size_t n = Utf8SequenceLength(in, i);
     if (n == 0) {
-      scratch.append(kReplacement);
+      scratch.append(kUtf8Replacement);
       ++i;
     } else {
       scratch.append(in.substr(i, n));
