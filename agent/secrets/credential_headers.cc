@@ -1,5 +1,6 @@
 #include "agent/secrets/credential_headers.h"
 
+#include <algorithm>
 #include <array>
 
 #include "agent/secrets/credential_syntax.h"
@@ -7,6 +8,9 @@
 namespace apisensor::secrets {
 namespace {
 
+// Header names that hold nothing but a secret. Every one of them also contains one of the parts
+// below, which is how they are recognised; the list states the intent and is checked against the
+// parts at compile time.
 constexpr std::array<std::string_view, 7> kOpaqueNames = {
     "x-api-key",
     "api-key",
@@ -17,17 +21,35 @@ constexpr std::array<std::string_view, 7> kOpaqueNames = {
     "x-amz-security-token",
 };
 
-constexpr std::array<std::string_view, 7> kOpaqueNameParts = {
-    "token", "secret", "password", "api-key", "apikey", "session", "auth",
-};
+// Whether `name` contains "token", "secret", "password", "api-key", "apikey", "session" or "auth".
+// One pass that compares only where a part's first letter appears: this runs for every header of
+// every exchange, and nearly all of them (host, accept, content-type...) contain none.
+constexpr bool HasOpaqueNamePart(std::string_view name) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    const std::string_view rest = name.substr(i);
+    switch (name[i]) {
+      case 'a':
+        if (rest.starts_with("auth") || rest.starts_with("api-key") || rest.starts_with("apikey")) {
+          return true;
+        }
+        break;
+      case 'p':
+        if (rest.starts_with("password")) return true;
+        break;
+      case 's':
+        if (rest.starts_with("secret") || rest.starts_with("session")) return true;
+        break;
+      case 't':
+        if (rest.starts_with("token")) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
 
-// Contain "auth" but carry challenges or routing, never a client secret; keeping them keeps the
-// scheme a server asks for visible.
-constexpr std::array<std::string_view, 3> kNotCredentials = {
-    "www-authenticate",
-    "proxy-authenticate",
-    ":authority",
-};
+static_assert(std::all_of(kOpaqueNames.begin(), kOpaqueNames.end(), HasOpaqueNamePart));
 
 bool IsBase64Url(std::string_view s) {
   for (char c : s) {
@@ -41,21 +63,33 @@ bool IsBase64Url(std::string_view s) {
 }  // namespace
 
 CredentialKind ClassifyHeader(std::string_view lower_name) {
-  if (lower_name == "authorization" || lower_name == "proxy-authorization") {
-    return CredentialKind::kAuthorization;
+  // The names with their own kind, told apart by length before any comparison. Those that
+  // contain "auth" but carry challenges or routing, never a client secret, are kept: the scheme a
+  // server asks for stays visible.
+  switch (lower_name.size()) {
+    case 6:
+      if (lower_name == "cookie") return CredentialKind::kCookie;
+      break;
+    case 10:
+      if (lower_name == "set-cookie") return CredentialKind::kSetCookie;
+      if (lower_name == ":authority") return CredentialKind::kNone;
+      break;
+    case 13:
+      if (lower_name == "authorization") return CredentialKind::kAuthorization;
+      break;
+    case 16:
+      if (lower_name == "www-authenticate") return CredentialKind::kNone;
+      break;
+    case 18:
+      if (lower_name == "proxy-authenticate") return CredentialKind::kNone;
+      break;
+    case 19:
+      if (lower_name == "proxy-authorization") return CredentialKind::kAuthorization;
+      break;
+    default:
+      break;
   }
-  if (lower_name == "cookie") return CredentialKind::kCookie;
-  if (lower_name == "set-cookie") return CredentialKind::kSetCookie;
-  for (std::string_view name : kNotCredentials) {
-    if (lower_name == name) return CredentialKind::kNone;
-  }
-  for (std::string_view name : kOpaqueNames) {
-    if (lower_name == name) return CredentialKind::kOpaque;
-  }
-  for (std::string_view part : kOpaqueNameParts) {
-    if (lower_name.find(part) != std::string_view::npos) return CredentialKind::kOpaque;
-  }
-  return CredentialKind::kNone;
+  return HasOpaqueNamePart(lower_name) ? CredentialKind::kOpaque : CredentialKind::kNone;
 }
 
 bool LooksLikeJwt(std::string_view token) {
