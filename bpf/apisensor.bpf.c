@@ -62,10 +62,15 @@ struct {
   __uint(max_entries, 16 * 1024 * 1024); /* resized by the agent before load */
 } events SEC(".maps");
 
-static __always_inline __u64 wakeup_flag(void) {
+/* Wakes the agent only for the record that takes the unread data across wakeup_bytes: forcing a
+ * wake-up for every record above it queued an irq_work, a self-IPI (a VM exit on virtual
+ * machines), per record until the agent caught up. Two CPUs crossing at once may both miss; the
+ * agent's drain timer bounds that delay. */
+static __always_inline __u64 wakeup_flag(__u64 len) {
   if (!wakeup_bytes) return 0;
-  return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-                                                                       : BPF_RB_NO_WAKEUP;
+  __u64 unread = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+  return unread < wakeup_bytes && unread + len >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                               : BPF_RB_NO_WAKEUP;
 }
 
 struct {
@@ -433,7 +438,7 @@ static __noinline void on_data(const struct data_call *d) {
 
   __u64 len = sizeof(*ev) + (captured & (2 * APISENSOR_MAX_PAYLOAD - 1));
   if (len > sizeof(*sc)) len = sizeof(*sc);
-  if (bpf_ringbuf_output(&events, sc, len, wakeup_flag())) {
+  if (bpf_ringbuf_output(&events, sc, len, wakeup_flag(len))) {
     count(APISENSOR_CNT_RING_FULL, 1);
   } else {
     count(APISENSOR_CNT_EVENTS, 1);
@@ -451,7 +456,7 @@ static __always_inline void emit_simple(__u64 pid_tgid, int fd, __u64 sk, __u8 k
     return;
   }
   fill_header(h, pid_tgid, fd, (struct sock *)sk, kind);
-  bpf_ringbuf_submit(h, wakeup_flag());
+  bpf_ringbuf_submit(h, wakeup_flag(sizeof(*h)));
 }
 
 static __always_inline void on_close(__u64 pid_tgid, int fd) {
