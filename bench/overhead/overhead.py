@@ -83,11 +83,11 @@ http {{
 class Agent:
     """`apisensor trace` filtered to the benchmark port, its JSON lines kept for counting."""
 
-    def __init__(self, binary, cpus, port):
+    def __init__(self, binary, cpus, port, extra=()):
         self.out = tempfile.TemporaryFile()
         self.err = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(["taskset", "-c", cpus, binary, "trace", "--ephemeral-key",
-                                      "--port", str(port)], stdout=self.out, stderr=self.err)
+                                      "--port", str(port), *extra], stdout=self.out, stderr=self.err)
         deadline = time.time() + 30
         while time.time() < deadline:
             self.err.seek(0)
@@ -158,7 +158,7 @@ def saturation(args):
             _, rate, errors = run_wrk(args.cpus, nginx.port, args.threads, args.connections,
                                       args.seconds)
             without.append(rate)
-            agent = Agent(args.agent, args.cpus, nginx.port)
+            agent = Agent(args.agent, args.cpus, nginx.port, args.agent_arg)
             completed, rate_on, errors_on = run_wrk(args.cpus, nginx.port, args.threads,
                                                     args.connections, args.seconds)
             exchanges, counters = agent.stop()
@@ -186,7 +186,7 @@ def paced(args):
     try:
         with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
             f.write("1")
-        agent = Agent(args.agent, args.cpus, nginx.port)
+        agent = Agent(args.agent, args.cpus, nginx.port, args.agent_arg)
         time.sleep(0.5)
         kernel_before, cpu_before = kernel_prog_stats(), agent.cpu_ns()
         completed, rate, errors = run_wrk(args.cpus, nginx.port, args.threads, args.connections,
@@ -225,6 +225,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, help="wrk connections (default 32, paced 40)")
     parser.add_argument("--nginx-workers", type=int, default=1)
+    parser.add_argument("--agent-arg", action="append", default=[],
+                        help="extra argument for `apisensor trace` (repeatable)")
     parser.add_argument("--delay-ms", type=int, default=10, help="paced: per-connection delay")
     args = parser.parse_args()
     if args.connections is None:
