@@ -25,7 +25,7 @@ namespace apisensor {
 namespace {
 
 // Longest a record waits in the ring when traffic is too light to trigger the kernel's wake-up.
-constexpr int kDrainIntervalMs = 20;
+constexpr int kDrainIntervalMs = 100;
 
 std::atomic<bool> g_stop{false};
 

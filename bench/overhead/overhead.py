@@ -149,9 +149,24 @@ def kernel_prog_stats():
     return run_time, run_cnt
 
 
+class BpfStats:
+    """kernel.bpf_stats_enabled on for the duration (restored on exit)."""
+
+    def __enter__(self):
+        with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+            self.before = f.read().strip()
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write("1")
+        return self
+
+    def __exit__(self, *exc):
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write(self.before)
+
+
 def saturation(args):
     nginx = Nginx(args.cpus, args.nginx_workers)
-    without, with_agent, notes = [], [], []
+    without, with_agent = [], []
     try:
         run_wrk(args.cpus, nginx.port, args.threads, args.connections, 2)  # warm-up
         for round_no in range(1, args.rounds + 1):
@@ -159,14 +174,21 @@ def saturation(args):
                                       args.seconds)
             without.append(rate)
             agent = Agent(args.agent, args.cpus, nginx.port, args.agent_arg)
-            completed, rate_on, errors_on = run_wrk(args.cpus, nginx.port, args.threads,
-                                                    args.connections, args.seconds)
+            with BpfStats():
+                kernel_before, cpu_before = kernel_prog_stats(), agent.cpu_ns()
+                completed, rate_on, errors_on = run_wrk(args.cpus, nginx.port, args.threads,
+                                                        args.connections, args.seconds)
+                time.sleep(0.3)
+                kernel_after, cpu_after = kernel_prog_stats(), agent.cpu_ns()
             exchanges, counters = agent.stop()
             with_agent.append(rate_on)
             reported = sum(1 for ex in exchanges if ex["role"] == "server")
+            per = max(reported, 1)
             print(f"round {round_no}: without {rate:,.0f} req/s, with {rate_on:,.0f} req/s; "
                   f"agent reported {reported:,} of {completed:,} completed requests "
-                  f"(ring drops {counters.get('kernel_ring_full_drops', '?')}) {errors}{errors_on}",
+                  f"(ring drops {counters.get('kernel_ring_full_drops', '?')}); per exchange: "
+                  f"bpf {(kernel_after[0] - kernel_before[0]) / per / 1000:.2f} us, "
+                  f"agent {(cpu_after - cpu_before) / per / 1000:.2f} us {errors}{errors_on}",
                   flush=True)
     finally:
         nginx.stop()
@@ -182,21 +204,17 @@ def paced(args):
     script.write(f"function delay() return {args.delay_ms} end\n")
     script.close()
     nginx = Nginx(args.cpus, args.nginx_workers)
-    enabled_before = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
     try:
-        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
-            f.write("1")
-        agent = Agent(args.agent, args.cpus, nginx.port, args.agent_arg)
-        time.sleep(0.5)
-        kernel_before, cpu_before = kernel_prog_stats(), agent.cpu_ns()
-        completed, rate, errors = run_wrk(args.cpus, nginx.port, args.threads, args.connections,
-                                          args.seconds, script.name)
-        time.sleep(0.5)  # the agent reports what is still in the ring
-        kernel_after, cpu_after = kernel_prog_stats(), agent.cpu_ns()
-        exchanges, counters = agent.stop()
+        with BpfStats():
+            agent = Agent(args.agent, args.cpus, nginx.port, args.agent_arg)
+            time.sleep(0.5)
+            kernel_before, cpu_before = kernel_prog_stats(), agent.cpu_ns()
+            completed, rate, errors = run_wrk(args.cpus, nginx.port, args.threads,
+                                              args.connections, args.seconds, script.name)
+            time.sleep(0.5)  # the agent reports what is still in the ring
+            kernel_after, cpu_after = kernel_prog_stats(), agent.cpu_ns()
+            exchanges, counters = agent.stop()
     finally:
-        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
-            f.write(enabled_before)
         nginx.stop()
         os.unlink(script.name)
     complete = sum(1 for ex in exchanges if ex["role"] == "server" and ex["end"] == "complete"
