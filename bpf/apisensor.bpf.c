@@ -344,18 +344,30 @@ static long copy_segment(__u32 i, void *arg) {
   return 0;
 }
 
-/* Copies up to `cap` of `size` bytes from the segments into this CPU's scratch payload. */
-static __always_inline __u32 copy_payload(__u32 cpu, const struct segments *s, __u64 flat_len,
-                                          __u32 size, __u32 cap) {
+/* Copies up to `cap` of `size` bytes from the segments into this CPU's scratch payload `sc`. */
+static __always_inline __u32 copy_payload(struct scratch *sc, __u32 cpu, const struct segments *s,
+                                          __u64 flat_len, __u32 size, __u32 cap) {
+  __u32 want = size < cap ? size : cap;
+  if (!s->iov) {
+    /* The common case (read/write/send/recv): one copy, without bpf_loop's indirect calls and
+     * the per-segment map lookup, which together cost as much as the copy itself. */
+    if (!want) return 0;
+    if (want > APISENSOR_MAX_PAYLOAD) want = APISENSOR_MAX_PAYLOAD;
+    if (bpf_probe_read_user(SCRATCH_PAYLOAD(sc), want, s->flat)) {
+      count(APISENSOR_CNT_READ_FAULT, 1);
+      return 0;
+    }
+    return want;
+  }
   struct copy_ctx c = {
       .seg = *s,
       .flat_len = flat_len,
-      .want = size < cap ? size : cap,
-      .nseg = s->iov ? (s->iovcnt < APISENSOR_MAX_IOV ? s->iovcnt : APISENSOR_MAX_IOV) : 1,
+      .want = want,
+      .nseg = s->iovcnt < APISENSOR_MAX_IOV ? s->iovcnt : APISENSOR_MAX_IOV,
       .cpu = cpu,
   };
   bpf_loop(APISENSOR_MAX_IOV, copy_segment, &c, 0);
-  if (s->iov && s->iovcnt > APISENSOR_MAX_IOV && c.copied < c.want)
+  if (s->iovcnt > APISENSOR_MAX_IOV && c.copied < c.want)
     count(APISENSOR_CNT_IOV_TRUNCATED, s->iovcnt - APISENSOR_MAX_IOV);
   return c.copied;
 }
@@ -431,7 +443,8 @@ static __noinline void on_data(const struct data_call *d) {
 
   __u32 cap = payload_cap;
   if (cap > APISENSOR_MAX_PAYLOAD) cap = APISENSOR_MAX_PAYLOAD;
-  __u32 captured = (flags & APISENSOR_DATA_FILLER) ? 0 : copy_payload(cpu, s, flat_len, size, cap);
+  __u32 captured =
+      (flags & APISENSOR_DATA_FILLER) ? 0 : copy_payload(sc, cpu, s, flat_len, size, cap);
   ev->captured = captured;
   if (size > captured && !(flags & APISENSOR_DATA_FILLER))
     count(APISENSOR_CNT_BYTES_TRUNCATED, size - captured);
