@@ -27,6 +27,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_read 0
 #define NR_write 1
 #define NR_close 3
+#define NR_mmap 9
 #define NR_readv 19
 #define NR_writev 20
 #define NR_sendfile 40
@@ -47,6 +48,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define AF_INET 2
 #define AF_INET6 10
 #define MSG_PEEK 2
+#define PROT_EXEC 4
 #define EINPROGRESS 115
 
 /* Set by the agent before load. */
@@ -97,6 +99,63 @@ struct {
   __type(value, __u8);
 } http_tgids SEC(".maps");
 
+/* TLS: the plaintext side of a socket whose bytes an SSL library en- and decrypts. The socket's
+ * own entry in `conns` sees ciphertext (classified TLS, never shipped); this one sees what
+ * SSL_read/SSL_write returned. Positions are byte counts of plaintext per direction: TLS framing
+ * hides the TCP position of plaintext, and SSL calls on one connection are ordered anyway. */
+struct tls_state {
+  __u64 sk;      /* as in conns: a different sock under the key means the fd was reused */
+  __u32 seq[2];  /* plaintext bytes so far, per apisensor_direction */
+  __u8 protocol; /* apisensor_protocol of the plaintext */
+  __u8 role;     /* apisensor_role */
+  __u8 opened_under_watch;
+  __u8 pad[5];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct apisensor_conn_key);
+  __type(value, struct tls_state);
+} tls_conns SEC(".maps");
+
+/* An SSL_read/SSL_write in progress on a thread, from its uprobe to its uretprobe. The socket
+ * syscall the library makes inside the call fills in fd: that is how an SSL object is tied to
+ * its socket without reading any OpenSSL structure, so every OpenSSL version works alike. */
+struct ssl_call {
+  __u64 ssl;     /* SSL * */
+  __u64 buf;     /* user buffer of plaintext */
+  __u64 len_out; /* size_t * of the _ex forms (bytes done), 0 for SSL_read/SSL_write */
+  __u64 sk;      /* struct sock of the linked fd */
+  __s32 fd;      /* -1 until a socket syscall inside the call links it */
+  __u8 dir;      /* apisensor_direction */
+  __u8 pad[3];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u64); /* pid_tgid: one call per thread at a time */
+  __type(value, struct ssl_call);
+} ssl_calls SEC(".maps");
+
+/* SSL * -> the socket it was last seen using. SSL_read often returns bytes OpenSSL had already
+ * buffered, without any syscall: this cache is what places them. Forgotten at SSL_free. */
+struct ssl_key {
+  __u64 ssl;
+  __u32 tgid;
+  __u32 pad;
+};
+struct ssl_link {
+  __u64 sk;
+  __s32 fd;
+  __u32 pad;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct ssl_key);
+  __type(value, struct ssl_link);
+} ssl_links SEC(".maps");
+
 /* Events are assembled here and copied to the ring with their true length (ringbuf_reserve
  * needs a constant size, which would waste the ring on small messages). Twice the payload
  * bound so the verifier can prove every masked write stays inside. */
@@ -134,8 +193,8 @@ static __always_inline void count(__u32 which, __u64 n) {
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define AS_KERNEL(type, ptr) ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
 
-/* fd -> struct sock of a TCP socket (IPv4 or IPv6), or NULL. */
-static __always_inline struct sock *tcp_sock_of_fd(int fd) {
+/* fd of the current process -> its struct file, or NULL. */
+static __always_inline struct file *file_of_fd(int fd) {
   if (fd < 0) return NULL;
   struct task_struct *task = bpf_get_current_task_btf();
   struct fdtable *fdt = task->files->fdt;
@@ -143,7 +202,13 @@ static __always_inline struct sock *tcp_sock_of_fd(int fd) {
   /* fd[] is an array of pointers, which BTF loads cannot index: one helper read. */
   void *slot = NULL;
   if (bpf_probe_read_kernel(&slot, sizeof(slot), &fdt->fd[fd]) || !slot) return NULL;
-  struct file *file = AS_KERNEL(struct file, slot);
+  return AS_KERNEL(struct file, slot);
+}
+
+/* fd -> struct sock of a TCP socket (IPv4 or IPv6), or NULL. */
+static __always_inline struct sock *tcp_sock_of_fd(int fd) {
+  struct file *file = file_of_fd(fd);
+  if (!file) return NULL;
   if ((file->f_inode->i_mode & S_IFMT) != S_IFSOCK) return NULL;
   struct socket *sock = AS_KERNEL(struct socket, file->private_data);
   if (!sock || sock->type != SOCK_STREAM) return NULL;
@@ -240,12 +305,20 @@ __noinline int classify_first_bytes(const struct first_bytes *fb) {
   return APISENSOR_PROTO_UNKNOWN;
 }
 
-/* Looks at the first bytes a chunk starts with and updates the connection's protocol and role.
+/* What classification needs of a stream: the socket's bytes (struct apisensor_conn_state) and
+ * TLS plaintext (struct tls_state) each keep these three fields. */
+struct stream_kind {
+  __u8 *protocol;
+  __u8 *role;
+  __u8 opened_under_watch;
+};
+
+/* Looks at the first bytes a chunk starts with and updates the stream's protocol and role.
  * A connection that predates the agent may be seen mid-message, so it stays UNKNOWN (and is
  * probed again at the next chunk) until a chunk starts like HTTP; only a connection watched
  * from its first byte can be declared OTHER for good. */
-static __always_inline void classify(struct apisensor_conn_state *c, const void *first,
-                                     __u32 first_len, __u8 dir) {
+static __always_inline void classify(struct stream_kind k, const void *first, __u32 first_len,
+                                     __u8 dir) {
   struct first_bytes fb = {.n = first_len < sizeof(fb.b) ? first_len : sizeof(fb.b), .dir = dir};
   if (bpf_probe_read_user(fb.b, sizeof(fb.b), first)) {
     /* The buffer may end near a page boundary: fall back to the exact length. */
@@ -254,11 +327,15 @@ static __always_inline void classify(struct apisensor_conn_state *c, const void 
   int verdict = classify_first_bytes(&fb);
   __u8 protocol = verdict & 0xff, role = (verdict >> 8) & 0xff;
   if (protocol != APISENSOR_PROTO_UNKNOWN) {
-    c->protocol = protocol;
-    if (c->role == APISENSOR_ROLE_UNKNOWN && role != APISENSOR_ROLE_UNKNOWN) c->role = role;
-  } else if (c->opened_under_watch) {
-    c->protocol = APISENSOR_PROTO_OTHER;
+    *k.protocol = protocol;
+    if (*k.role == APISENSOR_ROLE_UNKNOWN && role != APISENSOR_ROLE_UNKNOWN) *k.role = role;
+  } else if (k.opened_under_watch) {
+    *k.protocol = APISENSOR_PROTO_OTHER;
   }
+}
+
+static __always_inline bool is_http(__u8 protocol) {
+  return protocol == APISENSOR_PROTO_HTTP1 || protocol == APISENSOR_PROTO_HTTP2;
 }
 
 static __always_inline struct apisensor_conn_state *lookup_conn(__u32 tgid, int fd,
@@ -372,52 +449,24 @@ static __always_inline __u32 copy_payload(struct scratch *sc, __u32 cpu, const s
   return c.copied;
 }
 
-/* The heart of it: `size` bytes moved through (tgid, fd) in `dir`, followed by `after` more bytes
- * in the same syscall (sendmmsg/recvmmsg only); ship them if the connection speaks HTTP. */
-struct data_call {
+/* One chunk of HTTP bytes to write to the ring: from a socket syscall or a TLS library call. */
+struct ship_call {
   __u64 pid_tgid;
   struct segments seg;
   __u64 flat_len; /* length of seg.flat */
-  __u32 size;     /* bytes the syscall moved for this chunk */
-  __u32 after;    /* bytes the same syscall moved after this chunk (mmsg) */
+  __u64 sk;
+  __u32 seq;  /* stream position of the first byte */
+  __u32 size; /* bytes moved */
   __s32 fd;
   __u8 dir;
+  __u8 role;
+  __u8 protocol;
   __u8 flags;
 };
 
-/* Not inlined: one verified copy serves every syscall flavour (BPF calls take 5 arguments at
- * most, hence the struct). */
-static __noinline void on_data(const struct data_call *d) {
-  const struct segments *s = &d->seg;
-  __u64 pid_tgid = d->pid_tgid, flat_len = d->flat_len;
-  __u32 size = d->size, after = d->after;
-  int fd = d->fd;
-  __u8 dir = d->dir, flags = d->flags;
-  if (size == 0) return;
-  struct sock *sk = tcp_sock_of_fd(fd);
-  if (!sk) return;
-  __u32 tgid = pid_tgid >> 32;
-  struct apisensor_conn_state *c = lookup_conn(tgid, fd, sk);
-  if (!c) return;
-
-  if (c->protocol == APISENSOR_PROTO_UNKNOWN && !(flags & APISENSOR_DATA_FILLER)) {
-    __u64 first_len = flat_len;
-    const void *first = segment_base(s, 0, &first_len);
-    if (first) classify(c, first, first_len < size ? (__u32)first_len : size, dir);
-    if (c->protocol == APISENSOR_PROTO_HTTP1 || c->protocol == APISENSOR_PROTO_HTTP2) {
-      __u8 one = 1;
-      bpf_map_update_elem(&http_tgids, &tgid, &one, BPF_ANY);
-    }
-  }
-  if (c->protocol != APISENSOR_PROTO_HTTP1 && c->protocol != APISENSOR_PROTO_HTTP2) {
-    count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
-    return;
-  }
-  if (c->peer_reported) {
-    count(APISENSOR_CNT_BYTES_PEER_REPORTED, size);
-    return;
-  }
-
+/* Not inlined: one verified copy serves the syscall and TLS paths (BPF calls take 5 arguments
+ * at most, hence the struct). */
+static __noinline void ship(const struct ship_call *d) {
   __u32 zero = 0;
   __u32 *busy = bpf_map_lookup_elem(&scratch_busy, &zero);
   __u32 cpu = bpf_get_smp_processor_id();
@@ -427,24 +476,23 @@ static __noinline void on_data(const struct data_call *d) {
     count(APISENSOR_CNT_SCRATCH_BUSY, 1);
     return;
   }
-
+  __u8 flags = d->flags;
+  __u32 size = d->size;
+  struct sock *sk = (struct sock *)d->sk;
   struct apisensor_data_event *ev = (struct apisensor_data_event *)sc->raw;
-  fill_header(&ev->hdr, pid_tgid, fd, sk, APISENSOR_EV_DATA);
-  fill_endpoints(sk, ev);
-  /* The syscall has returned, so the socket's counters already include these bytes. */
-  struct tcp_sock *tp = AS_KERNEL(struct tcp_sock, sk);
-  __u32 end = dir == APISENSOR_DIR_EGRESS ? tp->write_seq : tp->copied_seq;
-  ev->seq = end - size - after;
+  fill_header(&ev->hdr, d->pid_tgid, d->fd, sk, APISENSOR_EV_DATA);
+  fill_endpoints(AS_KERNEL(struct sock, sk), ev);
+  ev->seq = d->seq;
   ev->size = size;
-  ev->direction = dir;
-  ev->role = c->role;
-  ev->protocol = c->protocol;
+  ev->direction = d->dir;
+  ev->role = d->role;
+  ev->protocol = d->protocol;
   ev->flags = flags;
 
   __u32 cap = payload_cap;
   if (cap > APISENSOR_MAX_PAYLOAD) cap = APISENSOR_MAX_PAYLOAD;
   __u32 captured =
-      (flags & APISENSOR_DATA_FILLER) ? 0 : copy_payload(sc, cpu, s, flat_len, size, cap);
+      (flags & APISENSOR_DATA_FILLER) ? 0 : copy_payload(sc, cpu, &d->seg, d->flat_len, size, cap);
   ev->captured = captured;
   if (size > captured && !(flags & APISENSOR_DATA_FILLER))
     count(APISENSOR_CNT_BYTES_TRUNCATED, size - captured);
@@ -462,6 +510,83 @@ static __noinline void on_data(const struct data_call *d) {
   *(volatile __u32 *)busy = 0;
 }
 
+/* `size` bytes moved through (tgid, fd) in `dir`, followed by `after` more bytes in the same
+ * syscall (sendmmsg/recvmmsg only). */
+struct data_call {
+  __u64 pid_tgid;
+  struct segments seg;
+  __u64 flat_len; /* length of seg.flat */
+  __u32 size;     /* bytes the syscall moved for this chunk */
+  __u32 after;    /* bytes the same syscall moved after this chunk (mmsg) */
+  __s32 fd;
+  __u8 dir;
+  __u8 flags;
+};
+
+/* A socket syscall of a thread that is inside SSL_read/SSL_write: the call's SSL object uses
+ * this socket. The first socket syscall of the call wins. */
+static __always_inline void link_ssl_call(__u64 pid_tgid, int fd, struct sock *sk) {
+  struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+  if (call && call->fd < 0) {
+    call->fd = fd;
+    call->sk = (__u64)sk;
+  }
+}
+
+/* The socket side: finds the connection, classifies it, and ships its bytes if it speaks HTTP
+ * in the clear. Not inlined: one verified copy serves every syscall flavour. */
+static __noinline void on_data(const struct data_call *d) {
+  const struct segments *s = &d->seg;
+  __u64 pid_tgid = d->pid_tgid, flat_len = d->flat_len;
+  __u32 size = d->size, after = d->after;
+  int fd = d->fd;
+  __u8 dir = d->dir, flags = d->flags;
+  if (size == 0) return;
+  struct sock *sk = tcp_sock_of_fd(fd);
+  if (!sk) return;
+  __u32 tgid = pid_tgid >> 32;
+  struct apisensor_conn_state *c = lookup_conn(tgid, fd, sk);
+  if (!c) return;
+
+  if (c->protocol == APISENSOR_PROTO_UNKNOWN && !(flags & APISENSOR_DATA_FILLER)) {
+    __u64 first_len = flat_len;
+    const void *first = segment_base(s, 0, &first_len);
+    struct stream_kind k = {&c->protocol, &c->role, c->opened_under_watch};
+    if (first) classify(k, first, first_len < size ? (__u32)first_len : size, dir);
+    if (is_http(c->protocol)) {
+      __u8 one = 1;
+      bpf_map_update_elem(&http_tgids, &tgid, &one, BPF_ANY);
+    }
+  }
+  if (c->protocol == APISENSOR_PROTO_TLS || c->protocol == APISENSOR_PROTO_UNKNOWN)
+    link_ssl_call(pid_tgid, fd, sk);
+  if (!is_http(c->protocol)) {
+    count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
+    return;
+  }
+  if (c->peer_reported) {
+    count(APISENSOR_CNT_BYTES_PEER_REPORTED, size);
+    return;
+  }
+  /* The syscall has returned, so the socket's counters already include these bytes. */
+  struct tcp_sock *tp = AS_KERNEL(struct tcp_sock, sk);
+  __u32 end = dir == APISENSOR_DIR_EGRESS ? tp->write_seq : tp->copied_seq;
+  struct ship_call out = {
+      .pid_tgid = pid_tgid,
+      .seg = *s,
+      .flat_len = flat_len,
+      .sk = (__u64)sk,
+      .seq = end - size - after,
+      .size = size,
+      .fd = fd,
+      .dir = dir,
+      .role = c->role,
+      .protocol = c->protocol,
+      .flags = flags,
+  };
+  ship(&out);
+}
+
 static __always_inline void emit_simple(__u64 pid_tgid, int fd, __u64 sk, __u8 kind) {
   struct apisensor_event_header *h = bpf_ringbuf_reserve(&events, sizeof(*h), 0);
   if (!h) {
@@ -476,9 +601,30 @@ static __always_inline void on_close(__u64 pid_tgid, int fd) {
   struct apisensor_conn_key key = {.tgid = pid_tgid >> 32, .fd = fd};
   struct apisensor_conn_state *c = bpf_map_lookup_elem(&conns, &key);
   if (!c) return;
-  if (c->protocol == APISENSOR_PROTO_HTTP1 || c->protocol == APISENSOR_PROTO_HTTP2)
-    emit_simple(pid_tgid, fd, c->sk, APISENSOR_EV_CLOSE);
+  bool http = is_http(c->protocol);
+  if (c->protocol == APISENSOR_PROTO_TLS) {
+    struct tls_state *t = bpf_map_lookup_elem(&tls_conns, &key);
+    if (t) {
+      http = t->sk == c->sk && is_http(t->protocol);
+      bpf_map_delete_elem(&tls_conns, &key);
+    }
+  }
+  if (http) emit_simple(pid_tgid, fd, c->sk, APISENSOR_EV_CLOSE);
   bpf_map_delete_elem(&conns, &key);
+}
+
+/* A file mapped executable: if it is a libssl, the agent probes it (and every process that
+ * maps it, now or later). By name, since one prefix compare here saves the agent from rereading
+ * /proc/<pid>/maps for every library every process loads. */
+static __always_inline void on_exec_mmap(__u64 pid_tgid, int fd, __u64 prot) {
+  if (!(prot & PROT_EXEC)) return;
+  struct file *file = file_of_fd(fd);
+  if (!file) return;
+  char name[8] = {};
+  if (bpf_probe_read_kernel(name, sizeof(name), file->f_path.dentry->d_name.name)) return;
+  if (name[0] == 'l' && name[1] == 'i' && name[2] == 'b' && name[3] == 's' && name[4] == 's' &&
+      name[5] == 'l' && name[6] == '.' && name[7] == 's')
+    emit_simple(pid_tgid, fd, 0, APISENSOR_EV_LIBSSL_MAPPED);
 }
 
 /* sendmmsg/recvmmsg: each message is its own chunk. The socket counter read at exit covers all
@@ -533,6 +679,7 @@ int BPF_PROG(apisensor_sys_exit, struct pt_regs *regs, long ret) {
     case NR_accept:
     case NR_accept4:
     case NR_close:
+    case NR_mmap:
       break;
     default:
       return 0;
@@ -552,6 +699,9 @@ int BPF_PROG(apisensor_sys_exit, struct pt_regs *regs, long ret) {
       return 0;
     case NR_close:
       if (ret == 0) on_close(pid_tgid, fd);
+      return 0;
+    case NR_mmap:
+      if (ret >= 0 || ret < -4095) on_exec_mmap(pid_tgid, (int)regs->r8, regs->dx);
       return 0;
   }
   if (ret <= 0) return 0;
@@ -619,3 +769,5 @@ int BPF_PROG(apisensor_process_exit, struct task_struct *task) {
   emit_simple(((__u64)tgid << 32) | pid, -1, 0, APISENSOR_EV_PROC_EXIT);
   return 0;
 }
+
+#include "openssl.bpf.h"

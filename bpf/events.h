@@ -21,6 +21,7 @@ enum apisensor_event_kind {
   APISENSOR_EV_DATA = 1,      /* bytes of a socket syscall (payload may be empty: see size) */
   APISENSOR_EV_CLOSE = 2,     /* the process closed a tracked socket */
   APISENSOR_EV_PROC_EXIT = 3, /* a process ended: its sockets are gone without close() */
+  APISENSOR_EV_LIBSSL_MAPPED = 4, /* a process mapped a libssl file executable: probe it */
 };
 
 enum apisensor_direction {
@@ -45,6 +46,7 @@ enum apisensor_protocol {
 
 enum apisensor_data_flags {
   APISENSOR_DATA_FILLER = 1 << 0, /* sendfile(): bytes moved kernel-side, size only */
+  APISENSOR_DATA_TLS = 1 << 1,    /* plaintext of a TLS library call; seq counts plaintext */
 };
 
 struct apisensor_endpoint {
@@ -71,7 +73,8 @@ struct apisensor_data_event {
   struct apisensor_event_header hdr;
   struct apisensor_endpoint local;
   struct apisensor_endpoint remote;
-  __u32 seq;      /* TCP position of the first byte in this direction (wraps at 2^32) */
+  __u32 seq;      /* position of the first byte in this direction (wraps at 2^32): TCP sequence,
+                     or plaintext bytes so far with APISENSOR_DATA_TLS */
   __u32 size;     /* true byte count of the syscall */
   __u32 captured; /* bytes of payload that follow (<= size, <= the configured cap) */
   __u8 direction; /* apisensor_direction */
@@ -94,6 +97,7 @@ enum apisensor_counter {
   APISENSOR_CNT_PEEK_SKIPPED,        /* MSG_PEEK reads (the data is read again later) */
   APISENSOR_CNT_CONN_TRACKED,        /* connections entered into the kernel table */
   APISENSOR_CNT_BYTES_PEER_REPORTED, /* bytes of clients whose server here reports them */
+  APISENSOR_CNT_TLS_UNLINKED,        /* SSL calls whose socket could not be found */
   APISENSOR_CNT_MAX,
 };
 

@@ -25,6 +25,8 @@ int QuietLibbpf(enum libbpf_print_level level, const char* format, va_list args)
 
 std::string Errno(int err) { return std::strerror(err < 0 ? -err : err); }
 
+void LogLine(const std::string& line) { std::fprintf(stderr, "apisensor: %s\n", line.c_str()); }
+
 }  // namespace
 
 const char* KernelCounterName(int index) {
@@ -49,6 +51,8 @@ const char* KernelCounterName(int index) {
       return "kernel_peek_skipped";
     case APISENSOR_CNT_CONN_TRACKED:
       return "kernel_connections_tracked";
+    case APISENSOR_CNT_TLS_UNLINKED:
+      return "kernel_tls_unlinked";
     case APISENSOR_CNT_BYTES_PEER_REPORTED:
       return "kernel_bytes_peer_reported";
     default:
@@ -97,6 +101,16 @@ BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(
       ring_buffer__new(bpf_map__fd(skel_->maps.events), &BpfCapture::OnRingRecord, this, nullptr));
   if (!ring_) throw std::runtime_error("cannot map the BPF ring buffer (" + Errno(errno) + ")");
   counters_fd_ = bpf_map__fd(skel_->maps.counters);
+  const OpenSslPrograms programs{
+      .ssl_write = skel_->progs.apisensor_ssl_write,
+      .ssl_write_ex = skel_->progs.apisensor_ssl_write_ex,
+      .ssl_read = skel_->progs.apisensor_ssl_read,
+      .ssl_read_ex = skel_->progs.apisensor_ssl_read_ex,
+      .ssl_return = skel_->progs.apisensor_ssl_return,
+      .ssl_free = skel_->progs.apisensor_ssl_free,
+  };
+  openssl_ = std::make_unique<OpenSslProbes>(programs, &LogLine);
+  openssl_->ScanHost();
   conns_fd_ = bpf_map__fd(skel_->maps.conns);
 }
 
@@ -104,16 +118,32 @@ BpfCapture::~BpfCapture() = default;
 
 int BpfCapture::OnRingRecord(void* ctx, void* data, size_t size) {
   auto* self = static_cast<BpfCapture*>(ctx);
+  if (size >= sizeof(apisensor_event_header)) {
+    const auto* header = static_cast<const apisensor_event_header*>(data);
+    if (header->kind == APISENSOR_EV_LIBSSL_MAPPED) {
+      // Attaching parses ELF files: done after the drain, not between records.
+      self->libssl_mapped_pids_.insert(header->tgid);
+      return 0;
+    }
+  }
   self->sink_.OnRecord({static_cast<const uint8_t*>(data), size});
   return 0;
 }
 
+void BpfCapture::ProbeNewLibraries() {
+  for (uint32_t pid : libssl_mapped_pids_) openssl_->ScanProcess(pid);
+  libssl_mapped_pids_.clear();
+}
+
 int BpfCapture::Poll(int timeout_ms) {
-  const int woken = ring_buffer__poll(ring_.get(), timeout_ms);
-  if (woken != 0 && woken != -EINTR) return woken;
-  // Not woken: records below the wake-up threshold are still there.
-  const int drained = ring_buffer__consume(ring_.get());
-  return drained != 0 ? drained : woken;
+  int delivered = ring_buffer__poll(ring_.get(), timeout_ms);
+  if (delivered == 0 || delivered == -EINTR) {
+    // Not woken: records below the wake-up threshold are still there.
+    const int drained = ring_buffer__consume(ring_.get());
+    if (drained != 0) delivered = drained;
+  }
+  if (!libssl_mapped_pids_.empty()) ProbeNewLibraries();
+  return delivered;
 }
 
 void BpfCapture::StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) {
@@ -125,14 +155,17 @@ void BpfCapture::StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) {
   bpf_map_update_elem(conns_fd_, &key, &state, BPF_EXIST);
 }
 
-KernelCounters BpfCapture::ReadCounters() const {
-  KernelCounters totals{};
+CaptureCounters BpfCapture::ReadCounters() const {
+  CaptureCounters out;
+  out.tls_libraries_probed = openssl_->attached_count();
+  out.tls_libraries_unprobeable = openssl_->failed_count();
+  KernelCounters& totals = out.kernel;
   std::vector<uint64_t> per_cpu(static_cast<size_t>(ncpus_));
   for (uint32_t i = 0; i < APISENSOR_CNT_MAX; ++i) {
     if (bpf_map_lookup_elem(counters_fd_, &i, per_cpu.data()) != 0) continue;
     for (uint64_t v : per_cpu) totals[i] += v;
   }
-  return totals;
+  return out;
 }
 
 }  // namespace apisensor::capture

@@ -7,7 +7,9 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_set>
 
+#include "agent/capture/openssl_probes.h"
 #include "bpf/events.h"
 
 struct kernel_probes;  // the generated skeleton (bpf/apisensor.bpf.c)
@@ -42,6 +44,13 @@ class CopyControl {
 
 using KernelCounters = std::array<uint64_t, APISENSOR_CNT_MAX>;
 
+// What the capture layer counts: the kernel's counters and the TLS libraries it probes.
+struct CaptureCounters {
+  KernelCounters kernel{};
+  uint64_t tls_libraries_probed = 0;
+  uint64_t tls_libraries_unprobeable = 0;
+};
+
 const char* KernelCounterName(int index);
 
 class BpfCapture final : public CopyControl {
@@ -60,11 +69,17 @@ class BpfCapture final : public CopyControl {
   // Two map syscalls: call it once per connection, not per event.
   void StopCopying(uint32_t tgid, int32_t fd, uint64_t sock) override;
 
-  // Sum over CPUs of the kernel-side counters. Safe to call from any thread.
-  KernelCounters ReadCounters() const;
+  // Sum over CPUs of the kernel-side counters, and the TLS library counts. Call it from the
+  // polling thread (the TLS library list changes there).
+  CaptureCounters ReadCounters() const;
+
+  // Every libssl file found, probed or not (with why not).
+  const std::vector<TlsLibrary>& tls_libraries() const { return openssl_->libraries(); }
 
  private:
   static int OnRingRecord(void* ctx, void* data, size_t size);
+  // Probes the libssl files of processes that mapped one since the last call.
+  void ProbeNewLibraries();
 
   RecordSink& sink_;
   struct SkeletonDeleter {
@@ -75,6 +90,8 @@ class BpfCapture final : public CopyControl {
   };
   std::unique_ptr<::kernel_probes, SkeletonDeleter> skel_;
   std::unique_ptr<::ring_buffer, RingDeleter> ring_;
+  std::unique_ptr<OpenSslProbes> openssl_;
+  std::unordered_set<uint32_t> libssl_mapped_pids_;  // to scan after the ring is drained
   int counters_fd_ = -1;
   int conns_fd_ = -1;
   int ncpus_ = 1;

@@ -6,13 +6,18 @@
 namespace apisensor::metrics {
 
 std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
-                                     const capture::KernelCounters& kernel) {
+                                     const capture::CaptureCounters& capture) {
   std::vector<Counter> out;
   out.reserve(48);
   for (int i = 0; i < APISENSOR_CNT_MAX; ++i) {
     out.push_back({capture::KernelCounterName(i), "Kernel-side counter (bpf/events.h)",
-                   kernel[static_cast<size_t>(i)]});
+                   capture.kernel[static_cast<size_t>(i)]});
   }
+  out.push_back({"tls_libraries_probed", "OpenSSL libraries whose TLS plaintext is captured",
+                 capture.tls_libraries_probed, true});
+  out.push_back({"tls_libraries_unprobeable",
+                 "libssl files found that could not be probed (the log says why)",
+                 capture.tls_libraries_unprobeable, true});
   const pipeline::PipelineStats& p = pipeline.stats();
   out.push_back({"records", "Ring buffer records received", p.records});
   out.push_back(

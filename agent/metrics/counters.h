@@ -20,7 +20,7 @@ struct Counter {
 };
 
 std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
-                                     const capture::KernelCounters& kernel);
+                                     const capture::CaptureCounters& capture);
 
 std::string RenderJson(const std::vector<Counter>& counters);
 std::string RenderPrometheus(const std::vector<Counter>& counters);

@@ -102,6 +102,7 @@ void Pipeline::OnDataRecord(const apisensor_data_event& event, std::span<const u
     info.process.pid = event.hdr.tgid;
     info.process.comm = CommOf(event.hdr);
     info.process.cgroup_id = event.hdr.cgroup_id;
+    info.tls = (event.flags & APISENSOR_DATA_TLS) != 0;
     connection = &table_.Open(info);
   }
   table_.Feed(*connection, event, payload);
@@ -133,7 +134,7 @@ void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) 
   }
   r.role = info.role == Role::kUnknown ? Role::kServer : info.role;
   r.protocol = "http/1.1";
-  r.tls = false;
+  r.tls = info.tls;
   r.process = info.process;
   r.local = info.local;
   r.remote = info.remote;

@@ -19,6 +19,7 @@ struct ConnectionInfo {
   SocketAddress local;
   SocketAddress remote;
   ProcessIdentity process;
+  bool tls = false;  // the bytes are TLS plaintext from the process's SSL library
 };
 
 class Connection;

@@ -1,0 +1,175 @@
+#include "agent/capture/openssl_probes.h"
+
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <array>
+#include <cerrno>
+#include <cinttypes>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace apisensor::capture {
+namespace {
+
+// Where distributions keep shared libraries: probed at start even if no process maps libssl
+// yet, so the first TLS call of a process started later is already seen.
+constexpr std::array<const char*, 6> kLibraryDirs = {
+    "/usr/lib/x86_64-linux-gnu",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+    "/usr/local/lib64",
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string DeviceString(dev_t dev) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02x:%02x", major(dev), minor(dev));
+  return buf;
+}
+
+}  // namespace
+
+std::vector<MappedFile> ParseMaps(const std::string& maps_text) {
+  std::vector<MappedFile> files;
+  std::istringstream lines(maps_text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    // address perms offset dev inode [path]
+    std::istringstream fields(line);
+    std::string address, perms, offset, device;
+    uint64_t inode = 0;
+    if (!(fields >> address >> perms >> offset >> device >> inode)) continue;
+    std::string path;
+    std::getline(fields >> std::ws, path);
+    if (path.empty() || path.front() != '/' || inode == 0) continue;
+    constexpr std::string_view kDeleted = " (deleted)";
+    if (path.ends_with(kDeleted)) path.resize(path.size() - kDeleted.size());
+    files.push_back(
+        {std::move(path), std::move(device), inode, perms.size() > 2 && perms[2] == 'x'});
+  }
+  return files;
+}
+
+bool IsLibsslName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view name =
+      std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+  return name == "libssl.so" || name.starts_with("libssl.so.");
+}
+
+void OpenSslProbes::LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
+
+OpenSslProbes::OpenSslProbes(const OpenSslPrograms& programs, void (*log)(const std::string& line))
+    : programs_(programs), log_(log) {}
+
+OpenSslProbes::~OpenSslProbes() = default;
+
+size_t OpenSslProbes::attached_count() const {
+  size_t n = 0;
+  for (const TlsLibrary& library : libraries_) n += library.attached ? 1 : 0;
+  return n;
+}
+
+size_t OpenSslProbes::failed_count() const { return libraries_.size() - attached_count(); }
+
+void OpenSslProbes::ScanHost() {
+  for (const char* dir : kLibraryDirs) {
+    DIR* d = opendir(dir);
+    if (d == nullptr) continue;
+    while (const dirent* entry = readdir(d)) {
+      const std::string path = std::string(dir) + "/" + entry->d_name;
+      if (!IsLibsslName(path)) continue;
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      // libssl.so is usually a symlink to libssl.so.3: show the file itself.
+      std::unique_ptr<char, decltype(&std::free)> real(realpath(path.c_str(), nullptr), &std::free);
+      const std::string shown = real ? real.get() : path;
+      Probe(shown, shown, 0, {DeviceString(st.st_dev), st.st_ino});
+    }
+    closedir(d);
+  }
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return;
+  while (const dirent* entry = readdir(proc)) {
+    char* end = nullptr;
+    const unsigned long pid = std::strtoul(entry->d_name, &end, 10);
+    if (end != entry->d_name && *end == '\0') ScanProcess(static_cast<uint32_t>(pid));
+  }
+  closedir(proc);
+}
+
+void OpenSslProbes::ScanProcess(uint32_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  for (const MappedFile& file : ParseMaps(ReadFile(proc + "/maps"))) {
+    if (!file.executable || !IsLibsslName(file.path)) continue;
+    // Through the process's root, so a library inside a container's filesystem is found.
+    Probe(proc + "/root" + file.path, file.path, pid, {file.device, file.inode});
+  }
+}
+
+void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown_path, uint32_t pid,
+                          const std::pair<std::string, uint64_t>& identity) {
+  if (!seen_.insert(identity).second) return;
+  TlsLibrary library{.path = shown_path, .seen_in_pid = pid};
+
+  struct Attachment {
+    bpf_program* program;
+    const char* function;
+    bool retprobe;
+  };
+  const std::array<Attachment, 9> attachments = {{
+      {programs_.ssl_write, "SSL_write", false},
+      {programs_.ssl_return, "SSL_write", true},
+      {programs_.ssl_read, "SSL_read", false},
+      {programs_.ssl_return, "SSL_read", true},
+      {programs_.ssl_write_ex, "SSL_write_ex", false},
+      {programs_.ssl_return, "SSL_write_ex", true},
+      {programs_.ssl_read_ex, "SSL_read_ex", false},
+      {programs_.ssl_return, "SSL_read_ex", true},
+      {programs_.ssl_free, "SSL_free", false},
+  }};
+  std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links;
+  for (const Attachment& a : attachments) {
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = a.retprobe, .func_name = a.function);
+    bpf_link* link = bpf_program__attach_uprobe_opts(a.program, -1, host_path.c_str(), 0, &opts);
+    if (link == nullptr) {
+      const int err = errno;
+      // OpenSSL 1.0 has no _ex forms; everything else is required.
+      if (std::strstr(a.function, "_ex") != nullptr && err == ENOENT) continue;
+      library.problem =
+          std::string("cannot probe ") + a.function + " (" + std::strerror(err) +
+          (err == ENOENT ? ": no such symbol, a stripped or non-OpenSSL library" : "") + ")";
+      break;
+    }
+    links.emplace_back(link);
+  }
+  library.attached = library.problem.empty();
+  if (library.attached) {
+    for (auto& link : links) links_.push_back(std::move(link));
+  }
+  if (log_ != nullptr) {
+    const std::string where =
+        pid == 0 ? std::string(" (host library)") : " (mapped by pid " + std::to_string(pid) + ")";
+    log_(library.attached ? "TLS: probing OpenSSL in " + shown_path + where
+                          : "TLS: not probing " + shown_path + where + ": " + library.problem +
+                                "; its processes' TLS traffic stays invisible");
+  }
+  libraries_.push_back(std::move(library));
+}
+
+}  // namespace apisensor::capture

@@ -1,0 +1,84 @@
+// Finds every OpenSSL library processes on this host use and attaches the TLS plaintext probes
+// (bpf/openssl.bpf.h) to it. A uprobe belongs to a file, not a process, so each distinct libssl
+// file is probed once and covers every process that maps it, now or later.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct bpf_link;
+struct bpf_program;
+
+namespace apisensor::capture {
+
+// The skeleton's programs, one per probed function (the four data calls share one return probe).
+struct OpenSslPrograms {
+  bpf_program* ssl_write = nullptr;
+  bpf_program* ssl_write_ex = nullptr;
+  bpf_program* ssl_read = nullptr;
+  bpf_program* ssl_read_ex = nullptr;
+  bpf_program* ssl_return = nullptr;
+  bpf_program* ssl_free = nullptr;
+};
+
+// One libssl file, as the status reports it.
+struct TlsLibrary {
+  std::string path;       // as the process sees it (inside its mount namespace)
+  uint32_t seen_in_pid;   // 0: found in the host's library directories
+  bool attached = false;  // false: `problem` says why not
+  std::string problem;
+};
+
+// A mapped file, from one line of /proc/<pid>/maps.
+struct MappedFile {
+  std::string path;
+  std::string device;  // "major:minor" in hex, as maps prints it
+  uint64_t inode = 0;
+  bool executable = false;
+};
+
+// Parses /proc/<pid>/maps text; lines without a file path are skipped.
+std::vector<MappedFile> ParseMaps(const std::string& maps_text);
+
+// Whether a file name is an OpenSSL libssl (libssl.so, libssl.so.3, libssl.so.1.1, ...).
+bool IsLibsslName(const std::string& path);
+
+class OpenSslProbes {
+ public:
+  // `log` receives one line per library probed or not probable (may be null).
+  OpenSslProbes(const OpenSslPrograms& programs, void (*log)(const std::string& line));
+  ~OpenSslProbes();
+  OpenSslProbes(const OpenSslProbes&) = delete;
+  OpenSslProbes& operator=(const OpenSslProbes&) = delete;
+
+  // The host's library directories and every running process.
+  void ScanHost();
+  // One process that just mapped a libssl, or any process: probes its libssl files not yet seen.
+  void ScanProcess(uint32_t pid);
+
+  const std::vector<TlsLibrary>& libraries() const { return libraries_; }
+  size_t attached_count() const;
+  size_t failed_count() const;
+
+ private:
+  struct LinkDeleter {
+    void operator()(bpf_link* link) const;
+  };
+  // Probes `host_path` (a path this process can open) once per (device, inode).
+  void Probe(const std::string& host_path, const std::string& shown_path, uint32_t pid,
+             const std::pair<std::string, uint64_t>& identity);
+
+  OpenSslPrograms programs_;
+  void (*log_)(const std::string& line);
+  std::set<std::pair<std::string, uint64_t>> seen_;  // (device, inode) of files already handled
+  std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links_;
+  std::vector<TlsLibrary> libraries_;
+};
+
+}  // namespace apisensor::capture
