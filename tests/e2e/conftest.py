@@ -50,6 +50,18 @@ class Agent:
         self.stderr.seek(0)
         raise RuntimeError("agent did not start: " + self.stderr.read())
 
+    def wait_for_log(self, text, timeout=10):
+        """The first line of the agent's log that contains `text`, waiting for it to appear."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            self.stderr.seek(0)
+            for line in self.stderr:
+                if text in line:
+                    return line
+            time.sleep(0.05)
+        self.stderr.seek(0)
+        raise AssertionError(f"agent never logged {text!r}; its log:\n{self.stderr.read()}")
+
     def stop(self, settle=0.5):
         """Waits for in-flight events, interrupts the agent and returns (exchanges, counters)."""
         time.sleep(settle)
@@ -85,22 +97,25 @@ def start_agent():
 
 
 class Server:
-    def __init__(self, argv, port, host):
+    def __init__(self, argv, port, host, scheme="http"):
         self.argv = argv
         self.port = port
         self.host = host
+        self.scheme = scheme
 
     def url(self, path):
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
 
-def _serve_api(host):
-    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "api_server.py"), host],
-                            stdout=subprocess.PIPE, text=True)
+def _serve_api(host, *extra, env=None):
+    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "api_server.py"), host, *extra],
+                            stdout=subprocess.PIPE, text=True, env=env)
     try:
         server = Server(proc.args, int(proc.stdout.readline()), host)
         server.pid = proc.pid
+        if extra[:1] == ("--tls",):
+            server.scheme = "https"
         yield server
     finally:
         proc.kill()
@@ -117,6 +132,24 @@ def api_server_v6():
     yield from _serve_api("::1")
 
 
+@pytest.fixture(scope="session")
+def tls_cert():
+    """A self-signed certificate for localhost: (cert path, key path)."""
+    root = tempfile.mkdtemp(prefix="apisensor-tls-")
+    cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    yield cert, key
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def tls_api_server(tls_cert):
+    """The API server behind HTTPS (Python's ssl module, so OpenSSL)."""
+    yield from _serve_api("127.0.0.1", "--tls", *tls_cert)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,12 +157,13 @@ def free_port():
 
 
 @pytest.fixture
-def nginx():
-    """nginx serving a small JSON body from memory and a file (sent with sendfile)."""
+def nginx(tls_cert):
+    """nginx serving a small JSON body from memory and a file (sent with sendfile), over HTTP on
+    `port` and HTTPS on `tls_port`."""
     if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
         pytest.fail("nginx is not installed: run scripts/setup.sh --with-test-deps")
     root = tempfile.mkdtemp(prefix="apisensor-nginx-")
-    port = free_port()
+    port, tls_port = free_port(), free_port()
     with open(os.path.join(root, "data.json"), "w") as f:
         f.write('{"items":[' + ",".join(str(i) for i in range(2000)) + "]}")
     conf = os.path.join(root, "nginx.conf")
@@ -145,9 +179,13 @@ http {{
   client_body_temp_path {root};
   server {{
     listen 127.0.0.1:{port};
+    listen 127.0.0.1:{tls_port} ssl;
+    ssl_certificate {tls_cert[0]};
+    ssl_certificate_key {tls_cert[1]};
     sendfile on;
     location = /api/ping {{ default_type application/json; return 200 '{{"pong":true}}'; }}
     location = /api/missing {{ return 404; }}
+    location = /api/echo {{ default_type application/json; return 201 '{{"stored":true}}'; }}
     location /static/ {{ alias {root}/; default_type application/json; }}
   }}
 }}
@@ -162,6 +200,7 @@ http {{
             time.sleep(0.05)
     server = Server(proc.args, port, "127.0.0.1")
     server.root = root
+    server.tls_port = tls_port
     yield server
     proc.terminate()
     proc.wait()

@@ -1,6 +1,8 @@
 """A small HTTP/1.1 API server for the e2e tests, on Python's http.server.
 
-Usage: api_server.py HOST  (prints the chosen port on stdout, then serves until killed)
+Usage: api_server.py HOST [--tls CERT KEY]
+  (prints the chosen port on stdout, then serves until killed; with --tls, HTTPS through
+  Python's ssl module, i.e. OpenSSL's libssl)
 
 Routes (any method):
   /users/<id>          200, a JSON object
@@ -84,6 +86,11 @@ def main():
     host = sys.argv[1]
     Server.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
     server = Server((host, 0), Handler)
+    if sys.argv[2:3] == ["--tls"]:
+        import ssl  # only now: a test checks that a libssl loaded after the agent started is seen
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 
