@@ -770,4 +770,15 @@ int BPF_PROG(apisensor_process_exit, struct task_struct *task) {
   return 0;
 }
 
+/* A new program: the agent checks (once per executable file) whether it links OpenSSL
+ * statically, which no library mapping would reveal. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(apisensor_process_exec, struct task_struct *task, pid_t old_pid,
+             struct linux_binprm *bprm) {
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  if ((__u32)(pid_tgid >> 32) == agent_tgid) return 0;
+  emit_simple(pid_tgid, -1, 0, APISENSOR_EV_EXEC);
+  return 0;
+}
+
 #include "openssl.bpf.h"

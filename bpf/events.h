@@ -22,6 +22,7 @@ enum apisensor_event_kind {
   APISENSOR_EV_CLOSE = 2,     /* the process closed a tracked socket */
   APISENSOR_EV_PROC_EXIT = 3, /* a process ended: its sockets are gone without close() */
   APISENSOR_EV_LIBSSL_MAPPED = 4, /* a process mapped a libssl file executable: probe it */
+  APISENSOR_EV_EXEC = 5,          /* a process ran a new program: it may hold OpenSSL itself */
 };
 
 enum apisensor_direction {

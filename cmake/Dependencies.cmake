@@ -1,6 +1,7 @@
 # Every dependency comes from a Debian package (scripts/setup.sh installs them).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf>=1.0)
+pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 find_package(OpenSSL REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(RapidJSON REQUIRED)

@@ -94,8 +94,9 @@ BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(
                              "); run with APISENSOR_DEBUG=1 to see the verifier's log.");
   }
   if (int err = kernel_probes__attach(skel_.get())) {
-    throw std::runtime_error("cannot attach to the sys_exit and sched_process_exit tracepoints (" +
-                             Errno(err) + "): this kernel needs BTF-enabled tracepoints (tp_btf).");
+    throw std::runtime_error(
+        "cannot attach to the sys_exit, sched_process_exec and sched_process_exit tracepoints (" +
+        Errno(err) + "): this kernel needs BTF-enabled tracepoints (tp_btf).");
   }
   ring_.reset(
       ring_buffer__new(bpf_map__fd(skel_->maps.events), &BpfCapture::OnRingRecord, this, nullptr));
@@ -120,9 +121,13 @@ int BpfCapture::OnRingRecord(void* ctx, void* data, size_t size) {
   auto* self = static_cast<BpfCapture*>(ctx);
   if (size >= sizeof(apisensor_event_header)) {
     const auto* header = static_cast<const apisensor_event_header*>(data);
+    // Attaching parses ELF files: done after the drain, not between records.
     if (header->kind == APISENSOR_EV_LIBSSL_MAPPED) {
-      // Attaching parses ELF files: done after the drain, not between records.
       self->libssl_mapped_pids_.insert(header->tgid);
+      return 0;
+    }
+    if (header->kind == APISENSOR_EV_EXEC) {
+      self->exec_pids_.insert(header->tgid);
       return 0;
     }
   }
@@ -133,6 +138,8 @@ int BpfCapture::OnRingRecord(void* ctx, void* data, size_t size) {
 void BpfCapture::ProbeNewLibraries() {
   for (uint32_t pid : libssl_mapped_pids_) openssl_->ScanProcess(pid);
   libssl_mapped_pids_.clear();
+  for (uint32_t pid : exec_pids_) openssl_->CheckExecutable(pid);
+  exec_pids_.clear();
 }
 
 int BpfCapture::Poll(int timeout_ms) {
@@ -142,7 +149,7 @@ int BpfCapture::Poll(int timeout_ms) {
     const int drained = ring_buffer__consume(ring_.get());
     if (drained != 0) delivered = drained;
   }
-  if (!libssl_mapped_pids_.empty()) ProbeNewLibraries();
+  if (!libssl_mapped_pids_.empty() || !exec_pids_.empty()) ProbeNewLibraries();
   return delivered;
 }
 

@@ -78,7 +78,8 @@ class BpfCapture final : public CopyControl {
 
  private:
   static int OnRingRecord(void* ctx, void* data, size_t size);
-  // Probes the libssl files of processes that mapped one since the last call.
+  // Probes the libssl files of processes that mapped one, and the executables of processes that
+  // started a program, since the last call.
   void ProbeNewLibraries();
 
   RecordSink& sink_;
@@ -92,6 +93,7 @@ class BpfCapture final : public CopyControl {
   std::unique_ptr<::ring_buffer, RingDeleter> ring_;
   std::unique_ptr<OpenSslProbes> openssl_;
   std::unordered_set<uint32_t> libssl_mapped_pids_;  // to scan after the ring is drained
+  std::unordered_set<uint32_t> exec_pids_;           // to check after the ring is drained
   int counters_fd_ = -1;
   int conns_fd_ = -1;
   int ncpus_ = 1;

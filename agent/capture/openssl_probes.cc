@@ -2,8 +2,12 @@
 
 #include <bpf/libbpf.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -72,6 +76,34 @@ bool IsLibsslName(const std::string& path) {
   return name == "libssl.so" || name.starts_with("libssl.so.");
 }
 
+bool DefinesOpenSsl(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool found = false;
+  if (elf_version(EV_CURRENT) != EV_NONE) {
+    if (Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr)) {
+      for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr && !found;
+           scn = elf_nextscn(elf, scn)) {
+        GElf_Shdr header;
+        if (gelf_getshdr(scn, &header) == nullptr || header.sh_entsize == 0) continue;
+        if (header.sh_type != SHT_SYMTAB && header.sh_type != SHT_DYNSYM) continue;
+        Elf_Data* data = elf_getdata(scn, nullptr);
+        const size_t count = header.sh_size / header.sh_entsize;
+        for (size_t i = 0; data != nullptr && i < count && !found; ++i) {
+          GElf_Sym symbol;
+          if (gelf_getsym(data, static_cast<int>(i), &symbol) == nullptr) break;
+          if (symbol.st_shndx == SHN_UNDEF || GELF_ST_TYPE(symbol.st_info) != STT_FUNC) continue;
+          const char* name = elf_strptr(elf, header.sh_link, symbol.st_name);
+          found = name != nullptr && std::strcmp(name, "SSL_write") == 0;
+        }
+      }
+      elf_end(elf);
+    }
+  }
+  close(fd);
+  return found;
+}
+
 void OpenSslProbes::LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
 
 OpenSslProbes::OpenSslProbes(const OpenSslPrograms& programs, void (*log)(const std::string& line))
@@ -99,7 +131,7 @@ void OpenSslProbes::ScanHost() {
       // libssl.so is usually a symlink to libssl.so.3: show the file itself.
       std::unique_ptr<char, decltype(&std::free)> real(realpath(path.c_str(), nullptr), &std::free);
       const std::string shown = real ? real.get() : path;
-      Probe(shown, shown, 0, {DeviceString(st.st_dev), st.st_ino});
+      Probe(shown, shown, "host library", {DeviceString(st.st_dev), st.st_ino});
     }
     closedir(d);
   }
@@ -108,7 +140,9 @@ void OpenSslProbes::ScanHost() {
   while (const dirent* entry = readdir(proc)) {
     char* end = nullptr;
     const unsigned long pid = std::strtoul(entry->d_name, &end, 10);
-    if (end != entry->d_name && *end == '\0') ScanProcess(static_cast<uint32_t>(pid));
+    if (end == entry->d_name || *end != '\0') continue;
+    ScanProcess(static_cast<uint32_t>(pid));
+    CheckExecutable(static_cast<uint32_t>(pid));
   }
   closedir(proc);
 }
@@ -118,14 +152,34 @@ void OpenSslProbes::ScanProcess(uint32_t pid) {
   for (const MappedFile& file : ParseMaps(ReadFile(proc + "/maps"))) {
     if (!file.executable || !IsLibsslName(file.path)) continue;
     // Through the process's root, so a library inside a container's filesystem is found.
-    Probe(proc + "/root" + file.path, file.path, pid, {file.device, file.inode});
+    Probe(proc + "/root" + file.path, file.path, "mapped by pid " + std::to_string(pid),
+          {file.device, file.inode});
   }
 }
 
-void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown_path, uint32_t pid,
+void OpenSslProbes::CheckExecutable(uint32_t pid) {
+  const std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+  struct stat st {};
+  if (stat(exe.c_str(), &st) != 0) return;  // gone already, or a kernel thread
+  std::pair<std::string, uint64_t> identity{DeviceString(st.st_dev), st.st_ino};
+  if (seen_.contains(identity) || plain_executables_.contains(identity)) return;
+  if (!DefinesOpenSsl(exe)) {
+    constexpr size_t kMaxRemembered = 4096;
+    if (plain_executables_.size() >= kMaxRemembered) plain_executables_.clear();
+    plain_executables_.insert(std::move(identity));
+    return;
+  }
+  char target[PATH_MAX];
+  const ssize_t n = readlink(exe.c_str(), target, sizeof(target) - 1);
+  const std::string shown = n > 0 ? std::string(target, static_cast<size_t>(n)) : exe;
+  Probe(exe, shown, "executable of pid " + std::to_string(pid), identity);
+}
+
+void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown_path,
+                          const std::string& found_as,
                           const std::pair<std::string, uint64_t>& identity) {
   if (!seen_.insert(identity).second) return;
-  TlsLibrary library{.path = shown_path, .seen_in_pid = pid};
+  TlsLibrary library{.path = shown_path, .found_as = found_as};
 
   struct Attachment {
     bpf_program* program;
@@ -163,8 +217,7 @@ void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown
     for (auto& link : links) links_.push_back(std::move(link));
   }
   if (log_ != nullptr) {
-    const std::string where =
-        pid == 0 ? std::string(" (host library)") : " (mapped by pid " + std::to_string(pid) + ")";
+    const std::string where = " (" + found_as + ")";
     log_(library.attached ? "TLS: probing OpenSSL in " + shown_path + where
                           : "TLS: not probing " + shown_path + where + ": " + library.problem +
                                 "; its processes' TLS traffic stays invisible");

@@ -30,7 +30,7 @@ struct OpenSslPrograms {
 // One libssl file, as the status reports it.
 struct TlsLibrary {
   std::string path;       // as the process sees it (inside its mount namespace)
-  uint32_t seen_in_pid;   // 0: found in the host's library directories
+  std::string found_as;   // "host library", "mapped by pid N", "executable of pid N"
   bool attached = false;  // false: `problem` says why not
   std::string problem;
 };
@@ -49,6 +49,10 @@ std::vector<MappedFile> ParseMaps(const std::string& maps_text);
 // Whether a file name is an OpenSSL libssl (libssl.so, libssl.so.3, libssl.so.1.1, ...).
 bool IsLibsslName(const std::string& path);
 
+// Whether the ELF file at `path` defines SSL_write itself (OpenSSL linked statically), as
+// opposed to importing it. False for anything unreadable or not ELF.
+bool DefinesOpenSsl(const std::string& path);
+
 class OpenSslProbes {
  public:
   // `log` receives one line per library probed or not probable (may be null).
@@ -61,6 +65,8 @@ class OpenSslProbes {
   void ScanHost();
   // One process that just mapped a libssl, or any process: probes its libssl files not yet seen.
   void ScanProcess(uint32_t pid);
+  // One process that just started a program: probes the executable if it holds OpenSSL itself.
+  void CheckExecutable(uint32_t pid);
 
   const std::vector<TlsLibrary>& libraries() const { return libraries_; }
   size_t attached_count() const;
@@ -71,12 +77,14 @@ class OpenSslProbes {
     void operator()(bpf_link* link) const;
   };
   // Probes `host_path` (a path this process can open) once per (device, inode).
-  void Probe(const std::string& host_path, const std::string& shown_path, uint32_t pid,
-             const std::pair<std::string, uint64_t>& identity);
+  void Probe(const std::string& host_path, const std::string& shown_path,
+             const std::string& found_as, const std::pair<std::string, uint64_t>& identity);
 
   OpenSslPrograms programs_;
   void (*log_)(const std::string& line);
   std::set<std::pair<std::string, uint64_t>> seen_;  // (device, inode) of files already handled
+  // Executables found not to hold OpenSSL; forgotten wholesale past a cap (rechecking is cheap).
+  std::set<std::pair<std::string, uint64_t>> plain_executables_;
   std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links_;
   std::vector<TlsLibrary> libraries_;
 };

@@ -160,3 +160,28 @@ def test_unprobeable_library_is_reported_and_nothing_else_breaks(start_agent, ap
     assert [brief(ex) for ex in exchanges] == [("GET", "/users/1", 200, 0, len('{"id": "1", "name": "ada"}'))]
     assert exchanges[0]["tls"] is False
     assert counters["tls_libraries_unprobeable"] >= 1
+
+
+def test_statically_linked_openssl_is_found_by_its_symbols(start_agent, tls_api_server):
+    """An executable with OpenSSL inside (no libssl file mapped) started after the agent: the
+    agent finds SSL_write among its symbols at exec and probes the executable itself."""
+    client = os.path.realpath(os.environ.get("APISENSOR_STATIC_TLS_GET", os.path.join(
+        os.path.dirname(__file__), "..", "..", "build", "tests", "static_tls_get")))
+    # Only the client: with the server traced too, its side would be the one reported.
+    agent = start_agent("--comm", "static_tls_get", "--port", str(tls_api_server.port))
+    proc = subprocess.Popen([client, "127.0.0.1", str(tls_api_server.port), "/users/3"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        agent.wait_for_log(f"TLS: probing OpenSSL in {client} (executable of pid {proc.pid})")
+        out, _ = proc.communicate("go\n", timeout=30)
+    finally:
+        proc.kill()
+    assert out.startswith("HTTP/1.1 200")
+    exchanges, counters = agent.stop()
+
+    assert [brief(ex) for ex in exchanges] == [
+        ("GET", "/users/3", 200, 0, len('{"id": "3", "name": "ada"}'))]
+    ex = exchanges[0]
+    assert ex["tls"] is True and ex["role"] == "client" and ex["comm"] == "static_tls_get"
+    assert ex["pid"] == proc.pid
+    assert ex["remote"]["port"] == tls_api_server.port
