@@ -128,12 +128,15 @@ struct ssl_call {
   __u64 sk;      /* struct sock of the linked fd */
   __s32 fd;      /* -1 until a socket syscall inside the call links it */
   __u8 dir;      /* apisensor_direction */
-  __u8 pad[3];
+  __u8 active;   /* between the entry and the return probe */
+  __u8 pad[2];
 };
+/* Per thread (task storage: found through the task itself, with no hash lookup or LRU lock on
+ * a path taken twice per SSL call and once per TLS socket syscall). */
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u64); /* pid_tgid: one call per thread at a time */
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct ssl_call);
 } ssl_calls SEC(".maps");
 
@@ -525,9 +528,9 @@ struct data_call {
 
 /* A socket syscall of a thread that is inside SSL_read/SSL_write: the call's SSL object uses
  * this socket. The first socket syscall of the call wins. */
-static __always_inline void link_ssl_call(__u64 pid_tgid, int fd, struct sock *sk) {
-  struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
-  if (call && call->fd < 0) {
+static __always_inline void link_ssl_call(int fd, struct sock *sk) {
+  struct ssl_call *call = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, 0);
+  if (call && call->active && call->fd < 0) {
     call->fd = fd;
     call->sk = (__u64)sk;
   }
@@ -559,7 +562,7 @@ static __noinline void on_data(const struct data_call *d) {
     }
   }
   if (c->protocol == APISENSOR_PROTO_TLS || c->protocol == APISENSOR_PROTO_UNKNOWN)
-    link_ssl_call(pid_tgid, fd, sk);
+    link_ssl_call(fd, sk);
   if (!is_http(c->protocol)) {
     count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
     return;

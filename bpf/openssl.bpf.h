@@ -13,14 +13,16 @@
 static __always_inline int remember_ssl_call(void *ssl, const void *buf, void *len_out, __u8 dir) {
   __u64 pid_tgid = bpf_get_current_pid_tgid();
   if ((__u32)(pid_tgid >> 32) == agent_tgid) return 0;
-  struct ssl_call call = {
-      .ssl = (__u64)ssl,
-      .buf = (__u64)buf,
-      .len_out = (__u64)len_out,
-      .fd = -1,
-      .dir = dir,
-  };
-  bpf_map_update_elem(&ssl_calls, &pid_tgid, &call, BPF_ANY);
+  struct ssl_call *call = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL,
+                                               BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!call) return 0;
+  call->ssl = (__u64)ssl;
+  call->buf = (__u64)buf;
+  call->len_out = (__u64)len_out;
+  call->sk = 0;
+  call->fd = -1;
+  call->dir = dir;
+  call->active = 1;
   return 0;
 }
 
@@ -112,10 +114,11 @@ static __noinline void on_tls_data(__u64 pid_tgid, int fd, __u64 buf, __u32 size
 SEC("uretprobe")
 int BPF_KRETPROBE(apisensor_ssl_return, long ret) {
   __u64 pid_tgid = bpf_get_current_pid_tgid();
-  struct ssl_call *pending = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
-  if (!pending) return 0;
+  struct ssl_call *pending =
+      bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, 0);
+  if (!pending || !pending->active) return 0;
   struct ssl_call call = *pending;
-  bpf_map_delete_elem(&ssl_calls, &pid_tgid);
+  pending->active = 0;
 
   __u64 moved = 0;
   if (call.len_out) {
@@ -130,8 +133,13 @@ int BPF_KRETPROBE(apisensor_ssl_return, long ret) {
   struct ssl_key key = {.ssl = call.ssl, .tgid = pid_tgid >> 32};
   int fd = call.fd;
   if (fd >= 0) {
-    struct ssl_link link = {.sk = call.sk, .fd = fd};
-    bpf_map_update_elem(&ssl_links, &key, &link, BPF_ANY);
+    /* Most calls make a syscall and find the link unchanged: a lookup is cheaper than an LRU
+     * update. */
+    struct ssl_link *known = bpf_map_lookup_elem(&ssl_links, &key);
+    if (!known || known->fd != fd || known->sk != call.sk) {
+      struct ssl_link link = {.sk = call.sk, .fd = fd};
+      bpf_map_update_elem(&ssl_links, &key, &link, BPF_ANY);
+    }
   } else {
     /* No syscall inside the call: OpenSSL served it from its buffer (or wrote it to a BIO that
      * is flushed later). The socket it used last time is the one. */
