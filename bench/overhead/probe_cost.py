@@ -11,10 +11,16 @@ reading the programs' run time (kernel.bpf_stats_enabled) around each:
              server recv, server send, client recv): the server side copied to the ring, the
              client side muted once the agent has seen that the server reports it
 
+  ssl-call   SSL_free(NULL) through ctypes, timed by the wall clock without and with the agent: the
+             price of one probed OpenSSL call (breakpoint trap, and the single-step of the
+             displaced instruction when the kernel cannot emulate it), paid by the traced process
+
 Other processes' syscalls run the same program meanwhile; the loops are long enough that they
 add a few per cent at most. Usage: sudo bench/overhead/probe_cost.py [--count N]
 """
 import argparse
+import ctypes
+import ctypes.util
 import os
 import socket
 import sys
@@ -38,6 +44,17 @@ def measured(label, count, loop):
     print(f"{label:10s} {count:8d} iterations  {runs / count:5.2f} runs each  "
           f"{(t1 - t0) / count:8.0f} ns BPF per iteration  "
           f"{(t1 - t0) / max(runs, 1):6.0f} ns per run  ({wall:.1f} s)")
+
+
+def ssl_call_ns(count):
+    """Wall-clock ns per SSL_free(NULL), a probed OpenSSL function that returns at once."""
+    libssl = ctypes.CDLL(ctypes.util.find_library("ssl"))
+    ssl_free = libssl.SSL_free
+    ssl_free.argtypes = [ctypes.c_void_p]
+    start = time.perf_counter_ns()
+    for _ in range(count):
+        ssl_free(None)
+    return (time.perf_counter_ns() - start) / count
 
 
 def connected_pair():
@@ -71,6 +88,8 @@ def main():
     if os.geteuid() != 0:
         fail("run as root: loading BPF programs and reading their statistics needs it")
 
+    ssl_count = max(args.count // 10, 1000)
+    ssl_before = ssl_call_ns(ssl_count)
     client, server = connected_pair()
     agent = Agent(args.binary, "0-1", server.getsockname()[1])
     try:
@@ -96,6 +115,10 @@ def main():
             exchanges(200)  # lets the agent see both sides and mute the client's copies
             time.sleep(0.5)
             measured("exchange", args.count, exchanges)
+            ssl_after = ssl_call_ns(ssl_count)
+            print(f"ssl-call   {ssl_count:8d} iterations  {ssl_before:8.0f} ns per call without "
+                  f"the agent, {ssl_after:8.0f} ns with it: {ssl_after - ssl_before:.0f} ns per "
+                  f"probed call")
     finally:
         reported, counters = agent.stop()
     print(f"agent reported {len(reported)} exchanges of {args.count + 200}; "
