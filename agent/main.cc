@@ -53,6 +53,7 @@ struct AgentOptions {
   uint32_t ring_mib = 16;
   std::string key_file = "/var/lib/apisensor/fingerprint.key";
   bool ephemeral_key = false;
+  std::string tls_probes = "auto";
   std::optional<std::string> listen;  // `run` only
 };
 
@@ -72,6 +73,11 @@ void AddCaptureOptions(CLI::App& cmd, AgentOptions& o) {
                  "Key file for credential fingerprints (created 0600 when missing)");
   cmd.add_flag("--ephemeral-key", o.ephemeral_key,
                "Use a random key for this run only: fingerprints will not match other runs");
+  cmd.add_option("--tls-probes", o.tls_probes,
+                 "Where OpenSSL is probed: 'auto' (its internal read/write functions when found, "
+                 "the cheapest place) or 'public' (SSL_read/SSL_write and their _ex forms)")
+      ->check(CLI::IsMember({"auto", "public"}))
+      ->capture_default_str();
 }
 
 int Run(const AgentOptions& options) {
@@ -94,6 +100,7 @@ int Run(const AgentOptions& options) {
     capture::CaptureOptions capture_options;
     capture_options.payload_cap = options.payload_cap;
     capture_options.ring_bytes = options.ring_mib << 20;
+    capture_options.tls_public_probes_only = options.tls_probes == "public";
     capture::BpfCapture capture(capture_options, pipeline);
     pipeline.SetCopyControl(&capture);
 

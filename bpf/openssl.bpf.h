@@ -46,6 +46,19 @@ int BPF_KPROBE(apisensor_ssl_read_ex, void *ssl, void *buf, __u64 num, __u64 *re
   return remember_ssl_call(ssl, buf, readbytes, APISENSOR_DIR_INGRESS);
 }
 
+/* OpenSSL's internal ssl_read_internal/ssl_write_internal, which every public read and write
+ * calls, when the agent found them (agent/capture/openssl_internals.h): the byte count always
+ * comes back through `done`. */
+SEC("uprobe")
+int BPF_KPROBE(apisensor_ssl_read_internal, void *ssl, void *buf, __u64 num, __u64 *done) {
+  return remember_ssl_call(ssl, buf, done, APISENSOR_DIR_INGRESS);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(apisensor_ssl_write_internal, void *ssl, const void *buf, __u64 num, __u64 *done) {
+  return remember_ssl_call(ssl, buf, done, APISENSOR_DIR_EGRESS);
+}
+
 /* The plaintext side of (tgid, fd): found, or made when the socket's SSL traffic is first seen.
  * A new entry inherits what the socket entry knows (role, whether seen from its start). */
 static __always_inline struct tls_state *lookup_tls(__u32 tgid, int fd, struct sock *sk,
@@ -110,24 +123,22 @@ static __noinline void on_tls_data(__u64 pid_tgid, int fd, __u64 buf, __u32 size
   ship(&out);
 }
 
-/* One return probe for all four functions: the remembered call says which it was. */
+/* One return probe for all probed functions: the remembered call says which it was. */
 SEC("uretprobe")
 int BPF_KRETPROBE(apisensor_ssl_return, long ret) {
   __u64 pid_tgid = bpf_get_current_pid_tgid();
-  struct ssl_call *pending =
-      bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, 0);
+  struct ssl_call *pending = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, 0);
   if (!pending || !pending->active) return 0;
   struct ssl_call call = *pending;
   pending->active = 0;
 
-  __u64 moved = 0;
-  if (call.len_out) {
-    /* SSL_read_ex/SSL_write_ex return 1 on success and the byte count through the pointer. */
-    if (ret != 1 || bpf_probe_read_user(&moved, sizeof(moved), (const void *)call.len_out))
-      return 0;
-  } else if (ret > 0) {
-    moved = (__u64)ret;
-  }
+  /* All probed functions return int: > 0 on success. The _ex forms and the internal functions
+   * return the byte count through the pointer; SSL_read/SSL_write return it. */
+  int result = (int)ret;
+  if (result <= 0) return 0;
+  __u64 moved = (__u64)result;
+  if (call.len_out && bpf_probe_read_user(&moved, sizeof(moved), (const void *)call.len_out))
+    return 0;
   if (moved == 0 || moved > 0x7fffffff) return 0;
 
   struct ssl_key key = {.ssl = call.ssl, .tgid = pid_tgid >> 32};

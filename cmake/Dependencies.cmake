@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf>=1.0)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
+pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)
 find_package(OpenSSL REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(RapidJSON REQUIRED)

@@ -13,6 +13,7 @@ build_deps=(
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev      # BPF CO-RE objects and skeletons
   node-llhttp                                              # llhttp C sources (/usr/share/llhttp)
   libssl-dev libsqlite3-dev libcli11-dev rapidjson-dev libcpp-httplib-dev
+  libcapstone-dev                                        # x86 decoding: where TLS probes trap least
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
 )
 test_deps=(

@@ -107,10 +107,12 @@ BpfCapture::BpfCapture(const CaptureOptions& options, RecordSink& sink) : sink_(
       .ssl_write_ex = skel_->progs.apisensor_ssl_write_ex,
       .ssl_read = skel_->progs.apisensor_ssl_read,
       .ssl_read_ex = skel_->progs.apisensor_ssl_read_ex,
+      .ssl_read_internal = skel_->progs.apisensor_ssl_read_internal,
+      .ssl_write_internal = skel_->progs.apisensor_ssl_write_internal,
       .ssl_return = skel_->progs.apisensor_ssl_return,
       .ssl_free = skel_->progs.apisensor_ssl_free,
   };
-  openssl_ = std::make_unique<OpenSslProbes>(programs, &LogLine);
+  openssl_ = std::make_unique<OpenSslProbes>(programs, options.tls_public_probes_only, &LogLine);
   openssl_->ScanHost();
   conns_fd_ = bpf_map__fd(skel_->maps.conns);
 }

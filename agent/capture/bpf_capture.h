@@ -24,6 +24,8 @@ struct CaptureOptions {
   // timeout. Batching this way keeps the agent from being woken once per traced syscall.
   // Capped at a quarter of the ring so a burst never fills it before the agent is woken.
   uint32_t wakeup_bytes = 256u << 10;
+  // Probe OpenSSL's public functions only, never its internal ones (see openssl_internals.h).
+  bool tls_public_probes_only = false;
 };
 
 // One raw record, valid only during the call.

@@ -3,8 +3,6 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -18,6 +16,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "agent/capture/openssl_internals.h"
 
 namespace apisensor::capture {
 namespace {
@@ -48,6 +48,28 @@ std::string DeviceString(dev_t dev) {
 
 }  // namespace
 
+std::optional<InternalFunctions> FindInternalFunctions(const std::string& path) {
+  const std::unique_ptr<ElfFile> file = ElfFile::Open(path);
+  if (!file) return std::nullopt;
+  // The internal function both forms of a call wrap, if it starts with an emulated push.
+  auto internal_of = [&](const char* plain, const char* ex) -> std::optional<uint64_t> {
+    constexpr size_t kPrologueBytes = 96;
+    const std::optional<ElfFunction> a = file->FindFunction(plain, kPrologueBytes);
+    const std::optional<ElfFunction> b = file->FindFunction(ex, kPrologueBytes);
+    if (!a || !b) return std::nullopt;
+    const std::optional<uint64_t> target = WrappedCallTarget(a->code, a->address);
+    // Both wrapping the same function is what identifies it as the shared internal one.
+    if (!target || target != WrappedCallTarget(b->code, b->address)) return std::nullopt;
+    const std::optional<ElfFunction> internal = file->FunctionAt(*target, 16);
+    if (!internal || !StartsWithPush(internal->code, internal->address)) return std::nullopt;
+    return internal->file_offset;
+  };
+  const std::optional<uint64_t> read = internal_of("SSL_read", "SSL_read_ex");
+  const std::optional<uint64_t> write = internal_of("SSL_write", "SSL_write_ex");
+  if (!read || !write || *read == 0 || *write == 0) return std::nullopt;
+  return InternalFunctions{*read, *write};
+}
+
 std::vector<MappedFile> ParseMaps(const std::string& maps_text) {
   std::vector<MappedFile> files;
   std::istringstream lines(maps_text);
@@ -76,38 +98,11 @@ bool IsLibsslName(const std::string& path) {
   return name == "libssl.so" || name.starts_with("libssl.so.");
 }
 
-bool DefinesOpenSsl(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool found = false;
-  if (elf_version(EV_CURRENT) != EV_NONE) {
-    if (Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr)) {
-      for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr && !found;
-           scn = elf_nextscn(elf, scn)) {
-        GElf_Shdr header;
-        if (gelf_getshdr(scn, &header) == nullptr || header.sh_entsize == 0) continue;
-        if (header.sh_type != SHT_SYMTAB && header.sh_type != SHT_DYNSYM) continue;
-        Elf_Data* data = elf_getdata(scn, nullptr);
-        const size_t count = header.sh_size / header.sh_entsize;
-        for (size_t i = 0; data != nullptr && i < count && !found; ++i) {
-          GElf_Sym symbol;
-          if (gelf_getsym(data, static_cast<int>(i), &symbol) == nullptr) break;
-          if (symbol.st_shndx == SHN_UNDEF || GELF_ST_TYPE(symbol.st_info) != STT_FUNC) continue;
-          const char* name = elf_strptr(elf, header.sh_link, symbol.st_name);
-          found = name != nullptr && std::strcmp(name, "SSL_write") == 0;
-        }
-      }
-      elf_end(elf);
-    }
-  }
-  close(fd);
-  return found;
-}
-
 void OpenSslProbes::LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
 
-OpenSslProbes::OpenSslProbes(const OpenSslPrograms& programs, void (*log)(const std::string& line))
-    : programs_(programs), log_(log) {}
+OpenSslProbes::OpenSslProbes(const OpenSslPrograms& programs, bool public_only,
+                             void (*log)(const std::string& line))
+    : programs_(programs), public_only_(public_only), log_(log) {}
 
 OpenSslProbes::~OpenSslProbes() = default;
 
@@ -181,26 +176,38 @@ void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown
   if (!seen_.insert(identity).second) return;
   TlsLibrary library{.path = shown_path, .found_as = found_as};
 
-  struct Attachment {
-    bpf_program* program;
-    const char* function;
-    bool retprobe;
-  };
-  const std::array<Attachment, 9> attachments = {{
-      {programs_.ssl_write, "SSL_write", false},
-      {programs_.ssl_return, "SSL_write", true},
-      {programs_.ssl_read, "SSL_read", false},
-      {programs_.ssl_return, "SSL_read", true},
-      {programs_.ssl_write_ex, "SSL_write_ex", false},
-      {programs_.ssl_return, "SSL_write_ex", true},
-      {programs_.ssl_read_ex, "SSL_read_ex", false},
-      {programs_.ssl_return, "SSL_read_ex", true},
-      {programs_.ssl_free, "SSL_free", false},
-  }};
   std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links;
-  for (const Attachment& a : attachments) {
-    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = a.retprobe, .func_name = a.function);
-    bpf_link* link = bpf_program__attach_uprobe_opts(a.program, -1, host_path.c_str(), 0, &opts);
+  std::vector<Attachment> plan;
+  const std::optional<InternalFunctions> internals =
+      public_only_ ? std::nullopt : FindInternalFunctions(host_path);
+  if (internals) {
+    library.probe_points = "internal read/write functions";
+    plan = {
+        {programs_.ssl_read_internal, "ssl_read_internal", internals->read_offset, false},
+        {programs_.ssl_return, "ssl_read_internal", internals->read_offset, true},
+        {programs_.ssl_write_internal, "ssl_write_internal", internals->write_offset, false},
+        {programs_.ssl_return, "ssl_write_internal", internals->write_offset, true},
+    };
+  } else {
+    library.probe_points = "SSL_read/SSL_write entry and return";
+    plan = {
+        {programs_.ssl_write, "SSL_write", 0, false},
+        {programs_.ssl_return, "SSL_write", 0, true},
+        {programs_.ssl_read, "SSL_read", 0, false},
+        {programs_.ssl_return, "SSL_read", 0, true},
+        {programs_.ssl_write_ex, "SSL_write_ex", 0, false},
+        {programs_.ssl_return, "SSL_write_ex", 0, true},
+        {programs_.ssl_read_ex, "SSL_read_ex", 0, false},
+        {programs_.ssl_return, "SSL_read_ex", 0, true},
+    };
+  }
+  plan.push_back({programs_.ssl_free, "SSL_free", 0, false});
+  for (const Attachment& a : plan) {
+    // By symbol for public functions; by file offset for the internal ones, which have none.
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = a.retprobe,
+                .func_name = a.file_offset == 0 ? a.function : nullptr);
+    bpf_link* link =
+        bpf_program__attach_uprobe_opts(a.program, -1, host_path.c_str(), a.file_offset, &opts);
     if (link == nullptr) {
       const int err = errno;
       // OpenSSL 1.0 has no _ex forms; everything else is required.
@@ -218,9 +225,10 @@ void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown
   }
   if (log_ != nullptr) {
     const std::string where = " (" + found_as + ")";
-    log_(library.attached ? "TLS: probing OpenSSL in " + shown_path + where
-                          : "TLS: not probing " + shown_path + where + ": " + library.problem +
-                                "; its processes' TLS traffic stays invisible");
+    log_(library.attached
+             ? "TLS: probing OpenSSL in " + shown_path + where + " at its " + library.probe_points
+             : "TLS: not probing " + shown_path + where + ": " + library.problem +
+                   "; its processes' TLS traffic stays invisible");
   }
   libraries_.push_back(std::move(library));
 }

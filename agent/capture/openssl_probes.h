@@ -7,22 +7,27 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "agent/capture/elf_functions.h"
 
 struct bpf_link;
 struct bpf_program;
 
 namespace apisensor::capture {
 
-// The skeleton's programs, one per probed function (the four data calls share one return probe).
+// The skeleton's programs, one per probed function (all data calls share one return probe).
 struct OpenSslPrograms {
   bpf_program* ssl_write = nullptr;
   bpf_program* ssl_write_ex = nullptr;
   bpf_program* ssl_read = nullptr;
   bpf_program* ssl_read_ex = nullptr;
+  bpf_program* ssl_read_internal = nullptr;
+  bpf_program* ssl_write_internal = nullptr;
   bpf_program* ssl_return = nullptr;
   bpf_program* ssl_free = nullptr;
 };
@@ -33,6 +38,7 @@ struct TlsLibrary {
   std::string found_as;   // "host library", "mapped by pid N", "executable of pid N"
   bool attached = false;  // false: `problem` says why not
   std::string problem;
+  std::string probe_points;  // which functions carry the probes
 };
 
 // A mapped file, from one line of /proc/<pid>/maps.
@@ -43,20 +49,26 @@ struct MappedFile {
   bool executable = false;
 };
 
+// File offsets of OpenSSL's internal read and write functions (see openssl_internals.h), when
+// the library's code has the expected shape; otherwise the public functions are probed.
+struct InternalFunctions {
+  uint64_t read_offset = 0;
+  uint64_t write_offset = 0;
+};
+std::optional<InternalFunctions> FindInternalFunctions(const std::string& path);
+
 // Parses /proc/<pid>/maps text; lines without a file path are skipped.
 std::vector<MappedFile> ParseMaps(const std::string& maps_text);
 
 // Whether a file name is an OpenSSL libssl (libssl.so, libssl.so.3, libssl.so.1.1, ...).
 bool IsLibsslName(const std::string& path);
 
-// Whether the ELF file at `path` defines SSL_write itself (OpenSSL linked statically), as
-// opposed to importing it. False for anything unreadable or not ELF.
-bool DefinesOpenSsl(const std::string& path);
-
 class OpenSslProbes {
  public:
-  // `log` receives one line per library probed or not probable (may be null).
-  OpenSslProbes(const OpenSslPrograms& programs, void (*log)(const std::string& line));
+  // `log` receives one line per library probed or not probable (may be null). With
+  // `public_only`, the internal functions are never used.
+  OpenSslProbes(const OpenSslPrograms& programs, bool public_only,
+                void (*log)(const std::string& line));
   ~OpenSslProbes();
   OpenSslProbes(const OpenSslProbes&) = delete;
   OpenSslProbes& operator=(const OpenSslProbes&) = delete;
@@ -76,11 +88,18 @@ class OpenSslProbes {
   struct LinkDeleter {
     void operator()(bpf_link* link) const;
   };
+  struct Attachment {
+    bpf_program* program;
+    const char* function;  // for messages, and the symbol when file_offset is 0
+    uint64_t file_offset;
+    bool retprobe;
+  };
   // Probes `host_path` (a path this process can open) once per (device, inode).
   void Probe(const std::string& host_path, const std::string& shown_path,
              const std::string& found_as, const std::pair<std::string, uint64_t>& identity);
 
   OpenSslPrograms programs_;
+  bool public_only_;
   void (*log_)(const std::string& line);
   std::set<std::pair<std::string, uint64_t>> seen_;  // (device, inode) of files already handled
   // Executables found not to hold OpenSSL; forgotten wholesale past a cap (rechecking is cheap).

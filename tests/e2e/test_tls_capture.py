@@ -12,7 +12,25 @@ import tempfile
 import time
 import urllib.request
 
+import pytest
+
 from conftest import PYTHON, _serve_api, curl
+
+PROBE_POINTS = {"auto": "at its internal read/write functions",
+                "public": "at its SSL_read/SSL_write entry and return"}
+
+
+@pytest.fixture(params=sorted(PROBE_POINTS))
+def tls_probes(request):
+    """Both places the agent can probe OpenSSL: the same exchanges must come out of each."""
+    return request.param
+
+
+def start_tls_agent(start_agent, tls_probes, *args):
+    agent = start_agent("--tls-probes", tls_probes, *args)
+    agent.wait_for_log("TLS: probing OpenSSL in /usr/lib/x86_64-linux-gnu/libssl.so.3 (host "
+                       f"library) {PROBE_POINTS[tls_probes]}")
+    return agent
 
 
 def brief(ex):
@@ -31,9 +49,9 @@ def assert_tls_server_side(exchanges, port):
         assert ex["latency_ns"] > 0
 
 
-def test_curl_keepalive_and_post_against_nginx(start_agent, nginx):
+def test_curl_keepalive_and_post_against_nginx(start_agent, tls_probes, nginx):
     port = nginx.tls_port
-    agent = start_agent("--port", str(port))
+    agent = start_tls_agent(start_agent, tls_probes, "--port", str(port))
     base = f"https://127.0.0.1:{port}"
     # One curl process, one connection: three GETs on it (keep-alive), then a POST with a body.
     out = subprocess.run(
@@ -69,8 +87,10 @@ def test_curl_keepalive_and_post_against_nginx(start_agent, nginx):
     assert counters["kernel_bytes_not_copied"] > 0  # the ciphertext, counted and not shipped
 
 
-def test_python_urllib_against_python_https_server(start_agent, tls_api_server, tls_cert):
-    agent = start_agent("--port", str(tls_api_server.port))
+def test_python_urllib_against_python_https_server(start_agent, tls_probes, tls_api_server,
+                                                   tls_cert):
+    # Python calls SSL_read_ex/SSL_write_ex, nginx and curl SSL_read/SSL_write.
+    agent = start_tls_agent(start_agent, tls_probes, "--port", str(tls_api_server.port))
     context = ssl.create_default_context(cafile=tls_cert[0])
     for uid in (7, 8):
         with urllib.request.urlopen(tls_api_server.url(f"/users/{uid}"), context=context) as r:
@@ -92,8 +112,8 @@ def test_python_urllib_against_python_https_server(start_agent, tls_api_server, 
     assert counters["http1_parse_errors"] == 0
 
 
-def test_openssl_s_client_raw_request(start_agent, tls_api_server):
-    agent = start_agent("--port", str(tls_api_server.port))
+def test_openssl_s_client_raw_request(start_agent, tls_probes, tls_api_server):
+    agent = start_tls_agent(start_agent, tls_probes, "--port", str(tls_api_server.port))
     request = (b"GET /users/99?debug=1 HTTP/1.1\r\nHost: raw.example\r\n"
                b"Authorization: Bearer abc.def.ghi\r\nConnection: close\r\n\r\n")
     out = subprocess.run(

@@ -52,6 +52,15 @@ TEST(DefinesOpenSslTest, LibsslDefinesItAndItsUsersOnlyImportIt) {
   EXPECT_FALSE(DefinesOpenSsl("/nonexistent/file"));
 }
 
+TEST(FindInternalFunctionsTest, DebianLibsslHasThemAndLibcurlDoesNot) {
+  const std::optional<InternalFunctions> internals =
+      FindInternalFunctions("/usr/lib/x86_64-linux-gnu/libssl.so.3");
+  ASSERT_TRUE(internals.has_value());
+  EXPECT_NE(internals->read_offset, internals->write_offset);
+  EXPECT_EQ(FindInternalFunctions("/usr/lib/x86_64-linux-gnu/libcurl.so.4"), std::nullopt);
+  EXPECT_EQ(FindInternalFunctions("/nonexistent"), std::nullopt);
+}
+
 TEST(DefinesOpenSslTest, NotElfIsFalse) {
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("not-elf-" + std::to_string(getpid()));
