@@ -86,6 +86,11 @@ static __noinline void on_tls_data(__u64 pid_tgid, int fd, __u64 buf, __u32 size
   struct apisensor_conn_state *c = lookup_conn(tgid, fd, sk);
   if (!c) return;
   if (c->protocol == APISENSOR_PROTO_UNKNOWN) c->protocol = APISENSOR_PROTO_TLS;
+  if (c->peer_reported) {
+    /* The agent parses this connection no more, so its positions need not advance. */
+    count(APISENSOR_CNT_BYTES_PEER_REPORTED, size);
+    return;
+  }
   struct tls_state *t = lookup_tls(tgid, fd, sk, c);
   if (!t) return;
   if (t->protocol == APISENSOR_PROTO_UNKNOWN) {
@@ -101,10 +106,6 @@ static __noinline void on_tls_data(__u64 pid_tgid, int fd, __u64 buf, __u32 size
   t->seq[dir & 1] = seq + size;
   if (!is_http(t->protocol)) {
     count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
-    return;
-  }
-  if (c->peer_reported) {
-    count(APISENSOR_CNT_BYTES_PEER_REPORTED, size);
     return;
   }
   struct ship_call out = {
