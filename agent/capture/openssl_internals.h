@@ -23,4 +23,9 @@ std::optional<uint64_t> WrappedCallTarget(std::span<const uint8_t> code, uint64_
 // Whether the first instruction is a register push, which the kernel's uprobes emulate.
 bool StartsWithPush(std::span<const uint8_t> code, uint64_t address);
 
+// Offset of the function's first instruction the kernel emulates (a register push, a relative
+// jump, conditional jump or call) if it is reached with the first argument (rdi) untouched:
+// where a probe that only needs that argument (SSL_free's) costs one trap, not two.
+std::optional<uint64_t> FirstEmulatedOffset(std::span<const uint8_t> code, uint64_t address);
+
 }  // namespace apisensor::capture

@@ -70,6 +70,14 @@ std::optional<InternalFunctions> FindInternalFunctions(const std::string& path) 
   return InternalFunctions{*read, *write};
 }
 
+uint64_t SslFreeProbeOffset(const std::string& path) {
+  const std::unique_ptr<ElfFile> file = ElfFile::Open(path);
+  if (!file) return 0;
+  const std::optional<ElfFunction> ssl_free = file->FindFunction("SSL_free", 64);
+  if (!ssl_free) return 0;
+  return FirstEmulatedOffset(ssl_free->code, ssl_free->address).value_or(0);
+}
+
 std::vector<MappedFile> ParseMaps(const std::string& maps_text) {
   std::vector<MappedFile> files;
   std::istringstream lines(maps_text);
@@ -201,13 +209,15 @@ void OpenSslProbes::Probe(const std::string& host_path, const std::string& shown
         {programs_.ssl_return, "SSL_read_ex", 0, true},
     };
   }
-  plan.push_back({programs_.ssl_free, "SSL_free", 0, false});
+  plan.push_back({programs_.ssl_free, "SSL_free", 0, false, SslFreeProbeOffset(host_path)});
   for (const Attachment& a : plan) {
-    // By symbol for public functions; by file offset for the internal ones, which have none.
+    // By symbol (plus an offset into the function) for public functions; by file offset for the
+    // internal ones, which have no symbol.
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = a.retprobe,
                 .func_name = a.file_offset == 0 ? a.function : nullptr);
+    const uint64_t offset = a.file_offset != 0 ? a.file_offset : a.offset_in_function;
     bpf_link* link =
-        bpf_program__attach_uprobe_opts(a.program, -1, host_path.c_str(), a.file_offset, &opts);
+        bpf_program__attach_uprobe_opts(a.program, -1, host_path.c_str(), offset, &opts);
     if (link == nullptr) {
       const int err = errno;
       // OpenSSL 1.0 has no _ex forms; everything else is required.

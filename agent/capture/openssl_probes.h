@@ -57,6 +57,9 @@ struct InternalFunctions {
 };
 std::optional<InternalFunctions> FindInternalFunctions(const std::string& path);
 
+// Where in SSL_free to probe so that the kernel emulates the instruction (0: its entry).
+uint64_t SslFreeProbeOffset(const std::string& path);
+
 // Parses /proc/<pid>/maps text; lines without a file path are skipped.
 std::vector<MappedFile> ParseMaps(const std::string& maps_text);
 
@@ -93,6 +96,7 @@ class OpenSslProbes {
     const char* function;  // for messages, and the symbol when file_offset is 0
     uint64_t file_offset;
     bool retprobe;
+    uint64_t offset_in_function = 0;  // with a symbol: where in the function
   };
   // Probes `host_path` (a path this process can open) once per (device, inode).
   void Probe(const std::string& host_path, const std::string& shown_path,

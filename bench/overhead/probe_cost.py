@@ -12,8 +12,9 @@ reading the programs' run time (kernel.bpf_stats_enabled) around each:
              client side muted once the agent has seen that the server reports it
 
   ssl-call   SSL_free(NULL) through ctypes, timed by the wall clock without and with the agent: the
-             price of one probed OpenSSL call (breakpoint trap, and the single-step of the
-             displaced instruction when the kernel cannot emulate it), paid by the traced process
+             price of one probed OpenSSL call, paid by the traced process. The agent probes an
+             instruction the kernel emulates, so this is one breakpoint trap; a probe on one it
+             must single-step costs a second trap (see docs/architecture.md, TLS)
 
 Other processes' syscalls run the same program meanwhile; the loops are long enough that they
 add a few per cent at most. Usage: sudo bench/overhead/probe_cost.py [--count N]

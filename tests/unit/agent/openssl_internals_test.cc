@@ -64,5 +64,22 @@ TEST(StartsWithPushTest, PushIsEmulatedSubIsNot) {
   EXPECT_FALSE(StartsWithPush({}, 0));
 }
 
+TEST(FirstEmulatedOffsetTest, SkipsToTheFirstEmulatedInstruction) {
+  // OpenSSL 3.0's SSL_free: test rdi,rdi; je ...; push r13: the je, 3 bytes in.
+  const std::vector<uint8_t> ssl_free = {0x48, 0x85, 0xff, 0x0f, 0x84, 0x97,
+                                         0x03, 0x00, 0x00, 0x41, 0x55};
+  EXPECT_EQ(FirstEmulatedOffset(ssl_free, 0x3b390), 3u);
+  EXPECT_EQ(FirstEmulatedOffset(kInternal, 0x352d0), 0u);     // push first
+  EXPECT_EQ(FirstEmulatedOffset(kSslRead, kSslReadAt), 22u);  // js, 22 bytes in
+}
+
+TEST(FirstEmulatedOffsetTest, RefusesWhenTheFirstArgumentChangesFirst) {
+  // mov rdi,[rdi]; push rbx
+  const std::vector<uint8_t> code = {0x48, 0x8b, 0x3f, 0x53};
+  EXPECT_EQ(FirstEmulatedOffset(code, 0x1000), std::nullopt);
+  const std::vector<uint8_t> returns = {0x31, 0xc0, 0xc3};  // xor eax,eax; ret
+  EXPECT_EQ(FirstEmulatedOffset(returns, 0x1000), std::nullopt);
+}
+
 }  // namespace
 }  // namespace apisensor::capture
