@@ -118,13 +118,13 @@ struct {
   __type(value, struct tls_state);
 } tls_conns SEC(".maps");
 
-/* An SSL_read/SSL_write in progress on a thread, from its uprobe to its uretprobe. The socket
+/* An OpenSSL read or write in progress on a thread, from its entry probe to its return probe. The socket
  * syscall the library makes inside the call fills in fd: that is how an SSL object is tied to
  * its socket without reading any OpenSSL structure, so every OpenSSL version works alike. */
 struct ssl_call {
   __u64 ssl;     /* SSL * */
   __u64 buf;     /* user buffer of plaintext */
-  __u64 len_out; /* size_t * of the _ex forms (bytes done), 0 for SSL_read/SSL_write */
+  __u64 len_out; /* size_t * for the byte count (_ex forms, internal functions), else 0 */
   __u64 sk;      /* struct sock of the linked fd */
   __s32 fd;      /* -1 until a socket syscall inside the call links it */
   __u8 dir;      /* apisensor_direction */

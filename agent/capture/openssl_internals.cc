@@ -2,8 +2,6 @@
 
 #include <capstone/capstone.h>
 
-#include <array>
-#include <memory>
 
 namespace apisensor::capture {
 namespace {
@@ -12,21 +10,41 @@ namespace {
 // checks, small enough that a function doing real work is rejected.
 constexpr int kMaxPrologueInstructions = 16;
 
-struct Disassembler {
-  csh handle = 0;
-  bool ok = false;
-  Disassembler() {
-    ok = cs_open(CS_ARCH_X86, CS_MODE_64, &handle) == CS_ERR_OK &&
-         cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON) == CS_ERR_OK;
+// Decodes `code` one instruction at a time, with details (operands, registers written).
+class Instructions {
+ public:
+  Instructions(std::span<const uint8_t> code, uint64_t address)
+      : next_(code.data()), left_(code.size()), at_(address) {
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle_) != CS_ERR_OK) return;
+    if (cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON) == CS_ERR_OK) insn_ = cs_malloc(handle_);
   }
-  ~Disassembler() {
-    if (handle != 0) cs_close(&handle);
+  ~Instructions() {
+    if (insn_ != nullptr) cs_free(insn_, 1);
+    if (handle_ != 0) cs_close(&handle_);
   }
+  Instructions(const Instructions&) = delete;
+  Instructions& operator=(const Instructions&) = delete;
+
+  // The next instruction; null at the end of the code, on bytes that do not decode, or when
+  // Capstone could not be set up.
+  const cs_insn* Next() {
+    if (insn_ == nullptr || !cs_disasm_iter(handle_, &next_, &left_, &at_, insn_)) return nullptr;
+    return insn_;
+  }
+  csh handle() const { return handle_; }
+
+ private:
+  csh handle_ = 0;
+  cs_insn* insn_ = nullptr;
+  const uint8_t* next_;
+  size_t left_;
+  uint64_t at_;
 };
 
-struct InsnDeleter {
-  void operator()(cs_insn* insn) const { cs_free(insn, 1); }
-};
+bool IsRegisterPush(const cs_insn* insn) {
+  const cs_x86& x86 = insn->detail->x86;
+  return insn->id == X86_INS_PUSH && x86.op_count == 1 && x86.operands[0].type == X86_OP_REG;
+}
 
 bool WritesArgumentRegister(csh handle, const cs_insn* insn, bool first_only = false) {
   cs_regs read, written;
@@ -54,8 +72,8 @@ bool WritesArgumentRegister(csh handle, const cs_insn* insn, bool first_only = f
 }
 
 bool IsEmulated(const cs_insn* insn) {
+  if (IsRegisterPush(insn)) return true;
   const cs_x86& x86 = insn->detail->x86;
-  if (insn->id == X86_INS_PUSH) return x86.op_count == 1 && x86.operands[0].type == X86_OP_REG;
   const bool relative = x86.op_count == 1 && x86.operands[0].type == X86_OP_IMM;
   if (insn->id == X86_INS_CALL || insn->id == X86_INS_JMP) return relative;
   for (uint8_t i = 0; i < insn->detail->groups_count; ++i) {
@@ -67,51 +85,37 @@ bool IsEmulated(const cs_insn* insn) {
 }  // namespace
 
 std::optional<uint64_t> WrappedCallTarget(std::span<const uint8_t> code, uint64_t address) {
-  Disassembler d;
-  if (!d.ok) return std::nullopt;
-  std::unique_ptr<cs_insn, InsnDeleter> insn(cs_malloc(d.handle));
-  const uint8_t* next = code.data();
-  size_t left = code.size();
-  uint64_t at = address;
+  Instructions instructions(code, address);
   for (int i = 0; i < kMaxPrologueInstructions; ++i) {
-    if (!cs_disasm_iter(d.handle, &next, &left, &at, insn.get())) return std::nullopt;
+    const cs_insn* insn = instructions.Next();
+    if (insn == nullptr) return std::nullopt;
     const cs_x86& x86 = insn->detail->x86;
     if (insn->id == X86_INS_CALL) {
       if (x86.op_count != 1 || x86.operands[0].type != X86_OP_IMM) return std::nullopt;
       return static_cast<uint64_t>(x86.operands[0].imm);
     }
     if (insn->id == X86_INS_JMP || insn->id == X86_INS_RET) return std::nullopt;
-    if (WritesArgumentRegister(d.handle, insn.get())) return std::nullopt;
+    if (WritesArgumentRegister(instructions.handle(), insn)) return std::nullopt;
   }
   return std::nullopt;
 }
 
 std::optional<uint64_t> FirstEmulatedOffset(std::span<const uint8_t> code, uint64_t address) {
-  Disassembler d;
-  if (!d.ok) return std::nullopt;
-  std::unique_ptr<cs_insn, InsnDeleter> insn(cs_malloc(d.handle));
-  const uint8_t* next = code.data();
-  size_t left = code.size();
-  uint64_t at = address;
+  Instructions instructions(code, address);
   for (int i = 0; i < kMaxPrologueInstructions; ++i) {
-    if (!cs_disasm_iter(d.handle, &next, &left, &at, insn.get())) return std::nullopt;
-    if (IsEmulated(insn.get())) return insn->address - address;
-    if (insn->id == X86_INS_RET || WritesArgumentRegister(d.handle, insn.get(), true))
+    const cs_insn* insn = instructions.Next();
+    if (insn == nullptr) return std::nullopt;
+    if (IsEmulated(insn)) return insn->address - address;
+    if (insn->id == X86_INS_RET || WritesArgumentRegister(instructions.handle(), insn, true))
       return std::nullopt;
   }
   return std::nullopt;
 }
 
 bool StartsWithPush(std::span<const uint8_t> code, uint64_t address) {
-  Disassembler d;
-  if (!d.ok) return false;
-  std::unique_ptr<cs_insn, InsnDeleter> insn(cs_malloc(d.handle));
-  const uint8_t* next = code.data();
-  size_t left = code.size();
-  uint64_t at = address;
-  if (!cs_disasm_iter(d.handle, &next, &left, &at, insn.get())) return false;
-  const cs_x86& x86 = insn->detail->x86;
-  return insn->id == X86_INS_PUSH && x86.op_count == 1 && x86.operands[0].type == X86_OP_REG;
+  Instructions instructions(code, address);
+  const cs_insn* first = instructions.Next();
+  return first != nullptr && IsRegisterPush(first);
 }
 
 }  // namespace apisensor::capture
