@@ -2,7 +2,6 @@
 
 #include <capstone/capstone.h>
 
-
 namespace apisensor::capture {
 namespace {
 

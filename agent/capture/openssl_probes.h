@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agent/capture/elf_functions.h"
+#include "agent/capture/process_maps.h"
 
 struct bpf_link;
 struct bpf_program;
@@ -41,14 +42,6 @@ struct TlsLibrary {
   std::string probe_points;  // which functions carry the probes
 };
 
-// A mapped file, from one line of /proc/<pid>/maps.
-struct MappedFile {
-  std::string path;
-  std::string device;  // "major:minor" in hex, as maps prints it
-  uint64_t inode = 0;
-  bool executable = false;
-};
-
 // File offsets of OpenSSL's internal read and write functions (see openssl_internals.h), when
 // the library's code has the expected shape; otherwise the public functions are probed.
 struct InternalFunctions {
@@ -59,12 +52,6 @@ std::optional<InternalFunctions> FindInternalFunctions(const std::string& path);
 
 // Where in SSL_free to probe so that the kernel emulates the instruction (0: its entry).
 uint64_t SslFreeProbeOffset(const std::string& path);
-
-// Parses /proc/<pid>/maps text; lines without a file path are skipped.
-std::vector<MappedFile> ParseMaps(const std::string& maps_text);
-
-// Whether a file name is an OpenSSL libssl (libssl.so, libssl.so.3, libssl.so.1.1, ...).
-bool IsLibsslName(const std::string& path);
 
 class OpenSslProbes {
  public:
