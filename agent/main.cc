@@ -17,6 +17,7 @@
 #include "agent/capture/preflight.h"
 #include "agent/metrics/counters.h"
 #include "agent/metrics/metrics_server.h"
+#include "agent/metrics/status_client.h"
 #include "agent/pipeline/jsonl_fd_output.h"
 #include "agent/pipeline/pipeline.h"
 #include "agent/secrets/fingerprint.h"
@@ -105,8 +106,17 @@ int Run(const AgentOptions& options) {
     pipeline.SetCopyControl(&capture);
 
     metrics::CounterBoard board;
+    auto publish = [&] {
+      std::vector<metrics::Counter> counters =
+          metrics::CollectCounters(pipeline, capture.ReadCounters());
+      std::string status = metrics::RenderStatusJson(counters, capture.tls_libraries());
+      board.Publish(std::move(counters), std::move(status));
+    };
     std::unique_ptr<metrics::MetricsServer> server;
-    if (options.listen) server = std::make_unique<metrics::MetricsServer>(*options.listen, board);
+    if (options.listen) {
+      publish();
+      server = std::make_unique<metrics::MetricsServer>(*options.listen, board);
+    }
 
     InstallSignalHandlers();
     std::fprintf(stderr, "apisensor: ready%s%s\n", options.listen ? ", metrics on http://" : "",
@@ -122,7 +132,7 @@ int Run(const AgentOptions& options) {
       pipeline.Tick(now);
       output.Flush();
       if (server && now >= next_publish) {
-        board.Publish(metrics::CollectCounters(pipeline, capture.ReadCounters()));
+        publish();
         next_publish = now + 1'000'000'000;
       }
     }
@@ -168,7 +178,16 @@ int main(int argc, char** argv) {
   run->add_option("--listen", listen, "Address of the metrics endpoint (GET /metrics, /healthz)")
       ->capture_default_str();
 
+  std::string status_server = "127.0.0.1:9464";
+  bool status_json = false;
+  CLI::App* status = app.add_subcommand(
+      "status", "Show what a running `apisensor run` probes (TLS libraries) and its counters.");
+  status->add_option("--server", status_server, "The agent's --listen address")
+      ->capture_default_str();
+  status->add_flag("--json", status_json, "Print the raw JSON of GET /status");
+
   CLI11_PARSE(app, argc, argv);
+  if (*status) return apisensor::metrics::PrintStatus(status_server, status_json);
   if (*run) {
     run_options.listen = listen;
     return apisensor::Run(run_options);

@@ -94,6 +94,45 @@ std::string RenderJson(const std::vector<Counter>& counters) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+std::string RenderStatusJson(const std::vector<Counter>& counters,
+                             const std::vector<capture::TlsLibrary>& tls_libraries) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  auto string = [&writer](const std::string& s) {
+    writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  writer.StartObject();
+  writer.Key("tls_libraries");
+  writer.StartArray();
+  for (const capture::TlsLibrary& library : tls_libraries) {
+    writer.StartObject();
+    writer.Key("path");
+    string(library.path);
+    writer.Key("found_as");
+    string(library.found_as);
+    writer.Key("probed");
+    writer.Bool(library.attached);
+    if (library.attached) {
+      writer.Key("probe_points");
+      string(library.probe_points);
+    } else {
+      writer.Key("problem");
+      string(library.problem);
+    }
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("counters");
+  writer.StartObject();
+  for (const Counter& c : counters) {
+    writer.Key(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+    writer.Uint64(c.value);
+  }
+  writer.EndObject();
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 std::string RenderPrometheus(const std::vector<Counter>& counters) {
   std::string out;
   out.reserve(counters.size() * 120);

@@ -25,22 +25,33 @@ std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
 std::string RenderJson(const std::vector<Counter>& counters);
 std::string RenderPrometheus(const std::vector<Counter>& counters);
 
-// Hands the latest counters from the capture thread to the metrics thread. Published about
-// once a second, so the lock is never on the per-event path.
+// Hands the latest counters and status from the capture thread to the metrics thread. Published
+// about once a second, so the lock is never on the per-event path.
 class CounterBoard {
  public:
-  void Publish(std::vector<Counter> counters) {
+  void Publish(std::vector<Counter> counters, std::string status_json) {
     std::lock_guard lock(mu_);
     counters_ = std::move(counters);
+    status_json_ = std::move(status_json);
   }
   std::vector<Counter> Snapshot() const {
     std::lock_guard lock(mu_);
     return counters_;
   }
+  std::string StatusJson() const {
+    std::lock_guard lock(mu_);
+    return status_json_;
+  }
 
  private:
   mutable std::mutex mu_;
   std::vector<Counter> counters_;
+  std::string status_json_ = "{}";
 };
+
+// The agent's state for `apisensor status` (GET /status): the TLS libraries it found, probed or
+// not (with why), and every counter.
+std::string RenderStatusJson(const std::vector<Counter>& counters,
+                             const std::vector<capture::TlsLibrary>& tls_libraries);
 
 }  // namespace apisensor::metrics

@@ -28,6 +28,9 @@ MetricsServer::MetricsServer(const std::string& listen, const CounterBoard& boar
   server_->Get("/metrics", [&board](const httplib::Request&, httplib::Response& res) {
     res.set_content(RenderPrometheus(board.Snapshot()), "text/plain; version=0.0.4");
   });
+  server_->Get("/status", [&board](const httplib::Request&, httplib::Response& res) {
+    res.set_content(board.StatusJson(), "application/json");
+  });
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });

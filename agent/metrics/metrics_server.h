@@ -1,5 +1,6 @@
-// Serves the agent's counters as Prometheus text (GET /metrics) and a liveness probe
-// (GET /healthz) on its own thread, for `apisensor run`.
+// Serves the agent's counters as Prometheus text (GET /metrics), its status as JSON
+// (GET /status: TLS libraries and counters) and a liveness probe (GET /healthz) on its own
+// thread, for `apisensor run`.
 #pragma once
 
 #include <memory>

@@ -4,6 +4,7 @@ The agent sees the plaintext through its uprobes on libssl, so every exchange mu
 exactly as in the clear (once, from the server side) with "tls": true, and the ciphertext on
 the wire must never turn into an exchange of its own.
 """
+import json
 import os
 import shutil
 import ssl
@@ -14,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import PYTHON, _serve_api, curl
+from conftest import AGENT, PYTHON, _serve_api, curl, free_port
 
 PROBE_POINTS = {"auto": "at its internal read/write functions",
                 "public": "at its SSL_read/SSL_write entry and return"}
@@ -205,3 +206,41 @@ def test_statically_linked_openssl_is_found_by_its_symbols(start_agent, tls_api_
     assert ex["tls"] is True and ex["role"] == "client" and ex["comm"] == "static_tls_get"
     assert ex["pid"] == proc.pid
     assert ex["remote"]["port"] == tls_api_server.port
+
+
+def test_status_lists_probed_and_unprobeable_libraries(tls_cert):
+    """`apisensor status` asks a running `apisensor run` what it probes, and why not."""
+    fake = tempfile.mkdtemp(prefix="apisensor-status-")
+    listen = f"127.0.0.1:{free_port()}"
+    agent = subprocess.Popen([AGENT, "run", "--ephemeral-key", "--listen", listen, "--port", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        log = [agent.stderr.readline() for _ in range(1)]
+        while "apisensor: ready" not in log[-1] and log[-1] and len(log) < 100:
+            log.append(agent.stderr.readline())
+        assert "apisensor: ready" in log[-1], "".join(log)
+        libz = next(p for p in ("/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1")
+                    if os.path.exists(p))
+        shutil.copy(libz, os.path.join(fake, "libssl.so.42"))
+        subprocess.run([PYTHON, "-c", "import time; time.sleep(2)"], check=True,
+                       env=dict(os.environ, LD_PRELOAD=os.path.join(fake, "libssl.so.42")))
+        time.sleep(1.2)  # the status is republished every second
+        shown = subprocess.run([AGENT, "status", "--server", listen], check=True,
+                               capture_output=True, text=True).stdout
+        raw = json.loads(subprocess.run([AGENT, "status", "--server", listen, "--json"],
+                                        check=True, capture_output=True, text=True).stdout)
+    finally:
+        agent.send_signal(2)
+        agent.wait(timeout=30)
+        shutil.rmtree(fake, ignore_errors=True)
+
+    assert "probed      /usr/lib/x86_64-linux-gnu/libssl.so.3 (host library): internal read/write functions" in shown
+    assert f"not probed  {fake}/libssl.so.42 (mapped by pid " in shown
+    by_path = {lib["path"]: lib for lib in raw["tls_libraries"]}
+    assert by_path["/usr/lib/x86_64-linux-gnu/libssl.so.3"]["probed"] is True
+    assert by_path[f"{fake}/libssl.so.42"]["probed"] is False
+    assert "no such symbol" in by_path[f"{fake}/libssl.so.42"]["problem"]
+    assert raw["counters"]["tls_libraries_unprobeable"] >= 1
+
+    gone = subprocess.run([AGENT, "status", "--server", listen], capture_output=True, text=True)
+    assert gone.returncode == 1 and "no agent answered" in gone.stderr

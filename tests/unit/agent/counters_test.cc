@@ -30,6 +30,30 @@ TEST(CountersTest, JsonHasEveryCounterWithItsExactValue) {
   EXPECT_EQ(doc["connections_open"].GetUint64(), 42u);
 }
 
+TEST(CountersTest, StatusJsonListsLibrariesWithWhyNotAndCounters) {
+  std::vector<capture::TlsLibrary> libraries(2);
+  libraries[0].path = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
+  libraries[0].found_as = "host library";
+  libraries[0].attached = true;
+  libraries[0].probe_points = "internal read/write functions";
+  libraries[1].path = "/opt/\"odd\"/libssl.so.3";  // quotes must be escaped
+  libraries[1].found_as = "mapped by pid 7";
+  libraries[1].problem = "cannot probe SSL_write";
+  const std::string json = RenderStatusJson(Sample(), libraries);
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << json;
+  const auto& list = doc["tls_libraries"];
+  ASSERT_EQ(list.Size(), 2u);
+  EXPECT_TRUE(list[0]["probed"].GetBool());
+  EXPECT_STREQ(list[0]["probe_points"].GetString(), "internal read/write functions");
+  EXPECT_FALSE(list[0].HasMember("problem"));
+  EXPECT_FALSE(list[1]["probed"].GetBool());
+  EXPECT_STREQ(list[1]["path"].GetString(), "/opt/\"odd\"/libssl.so.3");
+  EXPECT_STREQ(list[1]["problem"].GetString(), "cannot probe SSL_write");
+  EXPECT_EQ(doc["counters"]["exchanges_reported"].GetUint64(), 18446744073709551615ull);
+}
+
 TEST(CountersTest, PrometheusTextHasHelpTypeAndSamples) {
   const std::string text = RenderPrometheus(Sample());
   EXPECT_NE(text.find("# TYPE apisensor_kernel_ring_full_drops_total counter\n"
