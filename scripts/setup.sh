@@ -14,6 +14,7 @@ build_deps=(
   node-llhttp                                              # llhttp C sources (/usr/share/llhttp)
   libssl-dev libsqlite3-dev libcli11-dev rapidjson-dev libcpp-httplib-dev
   libcapstone-dev                                        # x86 decoding: where TLS probes trap least
+  libnghttp2-dev                                         # HPACK for HTTP/2
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
 )
 test_deps=(

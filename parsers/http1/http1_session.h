@@ -18,30 +18,26 @@ namespace apisensor::http1 {
 enum class Direction : uint8_t { kRequest = 0, kResponse = 1 };
 
 struct Limits {
-  size_t max_headers = 64;               // headers kept per message; more sets headers_truncated
-  size_t max_header_bytes = 16 * 1024;   // name + value bytes kept per message
-  size_t max_target_bytes = 4096;        // request-target bytes kept
-  size_t body_sample_bytes = 4096;       // body bytes kept per message
-  size_t max_pending_requests = 128;     // requests awaiting a response (pipelining depth)
+  size_t max_headers = 64;              // headers kept per message; more sets headers_truncated
+  size_t max_header_bytes = 16 * 1024;  // name + value bytes kept per message
+  size_t max_target_bytes = 4096;       // request-target bytes kept
+  size_t body_sample_bytes = 4096;      // body bytes kept per message
+  size_t max_pending_requests = 128;    // requests awaiting a response (pipelining depth)
 };
 
 struct Stats {
-  uint64_t requests = 0;               // requests parsed
-  uint64_t responses = 0;              // final (non-1xx) responses parsed
-  uint64_t informational = 0;          // 1xx responses skipped (100 Continue, 103 …)
-  uint64_t orphan_responses = 0;       // responses with no request to pair with (dropped)
-  uint64_t pending_overflow = 0;       // requests dropped because too many awaited a response
-  uint64_t parse_errors = 0;           // llhttp errors (each followed by a resync)
-  uint64_t resync_skipped_bytes = 0;   // bytes discarded while looking for a message start
-  uint64_t gap_bytes_skipped = 0;      // missing bytes absorbed inside a body of known length
-  uint64_t gaps_broke_message = 0;     // gaps that cost the message in progress
+  uint64_t requests = 0;              // requests parsed
+  uint64_t responses = 0;             // final (non-1xx) responses parsed
+  uint64_t informational = 0;         // 1xx responses skipped (100 Continue, 103 …)
+  uint64_t orphan_responses = 0;      // responses with no request to pair with (dropped)
+  uint64_t pending_overflow = 0;      // requests dropped because too many awaited a response
+  uint64_t parse_errors = 0;          // llhttp errors (each followed by a resync)
+  uint64_t resync_skipped_bytes = 0;  // bytes discarded while looking for a message start
+  uint64_t gap_bytes_skipped = 0;     // missing bytes absorbed inside a body of known length
+  uint64_t gaps_broke_message = 0;    // gaps that cost the message in progress
 };
 
-class ExchangeSink {
- public:
-  virtual ~ExchangeSink() = default;
-  virtual void OnExchange(http::Exchange&& exchange) = 0;
-};
+using ExchangeSink = http::ExchangeSink;
 
 class Session {
  public:

@@ -42,6 +42,7 @@ struct Request : Message {
 
 struct Response : Message {
   uint16_t status = 0;
+  std::vector<Header> trailers;  // HTTP/2 trailing HEADERS (gRPC status lives there)
 };
 
 // Why an exchange was emitted.
@@ -55,6 +56,17 @@ struct Exchange {
   Request request;
   std::optional<Response> response;
   ExchangeEnd end = ExchangeEnd::kComplete;
+  uint32_t stream_id = 0;  // HTTP/2 stream; 0 for HTTP/1
+  // Some of it could not be known: an HTTP/2 connection joined mid-way (or after lost bytes),
+  // whose header compression state was missing. What is present is exact.
+  bool partial = false;
+};
+
+// Receives the exchanges a parser completes, synchronously from inside its calls.
+class ExchangeSink {
+ public:
+  virtual ~ExchangeSink() = default;
+  virtual void OnExchange(Exchange&& exchange) = 0;
 };
 
 }  // namespace apisensor::http

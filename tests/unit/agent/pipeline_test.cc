@@ -208,7 +208,7 @@ TEST_F(PipelineTest, ShutdownReportsWhatIsPendingAndFlushes) {
 
 class FilteredPipelineTest : public PipelineTest {
  protected:
-  FilteredPipelineTest() : PipelineTest(Filters{.ports = {9999}}) {}
+  FilteredPipelineTest() : PipelineTest(Filters{.pids = {}, .ports = {9999}, .comms = {}}) {}
 };
 
 TEST_F(FilteredPipelineTest, ConnectionsOutsideTheFiltersAreCountedAndDropped) {
