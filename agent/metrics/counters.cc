@@ -26,7 +26,8 @@ std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
   out.push_back({"payload_bytes", "Payload bytes received", p.payload_bytes});
   out.push_back(
       {"filtered_events", "Data records dropped by --pid/--port/--comm", p.filtered_events});
-  out.push_back({"http2_events_skipped", "HTTP/2 records not parsed yet", p.http2_events_skipped});
+  out.push_back({"other_protocol_events", "Data records of protocols not parsed (not HTTP)",
+                 p.other_protocol_events});
   out.push_back({"exchanges_reported", "Exchanges written out", p.exchanges_reported});
   out.push_back({"duplicates_suppressed", "Client copies of exchanges reported by their server",
                  p.duplicates_suppressed});
@@ -79,6 +80,25 @@ std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
                  h.gap_bytes_skipped});
   out.push_back(
       {"http1_gaps_broke_message", "Gaps that cost the message in progress", h.gaps_broke_message});
+
+  const http2::Stats h2 = table.Http2Stats();
+  out.push_back({"http2_frames", "HTTP/2 frames parsed", h2.frames});
+  out.push_back({"http2_streams", "HTTP/2 streams seen", h2.streams});
+  out.push_back({"http2_partial_exchanges", "HTTP/2 exchanges with unknown header state",
+                 h2.partial_exchanges});
+  out.push_back({"http2_reset_streams", "HTTP/2 RST_STREAM frames", h2.reset_streams});
+  out.push_back({"http2_hpack_errors", "HTTP/2 header blocks that did not decode (state lost)",
+                 h2.hpack_errors});
+  out.push_back({"http2_undecoded_header_blocks", "HTTP/2 header blocks skipped after an error",
+                 h2.undecoded_header_blocks});
+  out.push_back({"http2_header_block_overflow", "HTTP/2 header blocks over the size cap",
+                 h2.header_block_overflow});
+  out.push_back({"http2_open_streams_overflow", "HTTP/2 streams reported early: too many open",
+                 h2.open_streams_overflow});
+  out.push_back({"http2_resync_skipped_bytes", "HTTP/2 bytes skipped looking for a frame",
+                 h2.resync_skipped_bytes});
+  out.push_back(
+      {"http2_orphan_frames", "HTTP/2 responses for streams never seen", h2.orphan_frames});
   return out;
 }
 

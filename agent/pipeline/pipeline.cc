@@ -83,8 +83,8 @@ void Pipeline::OnRecord(std::span<const uint8_t> record) {
 void Pipeline::OnDataRecord(const apisensor_data_event& event, std::span<const uint8_t> payload) {
   ++stats_.data_events;
   stats_.payload_bytes += payload.size();
-  if (event.protocol != APISENSOR_PROTO_HTTP1) {
-    ++stats_.http2_events_skipped;
+  if (event.protocol != APISENSOR_PROTO_HTTP1 && event.protocol != APISENSOR_PROTO_HTTP2) {
+    ++stats_.other_protocol_events;
     return;
   }
   const tracker::ConnectionKey key{event.hdr.tgid, event.hdr.fd, event.hdr.sock};
@@ -103,6 +103,7 @@ void Pipeline::OnDataRecord(const apisensor_data_event& event, std::span<const u
     info.process.comm = CommOf(event.hdr);
     info.process.cgroup_id = event.hdr.cgroup_id;
     info.tls = (event.flags & APISENSOR_DATA_TLS) != 0;
+    info.http2 = event.protocol == APISENSOR_PROTO_HTTP2;
     connection = &table_.Open(info);
   }
   table_.Feed(*connection, event, payload);
@@ -133,13 +134,16 @@ void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) 
     r.latency_ns = r.http.response->last_byte_ns - request.first_byte_ns;
   }
   r.role = info.role == Role::kUnknown ? Role::kServer : info.role;
-  r.protocol = "http/1.1";
+  r.protocol = info.http2 ? "http/2" : "http/1.1";
   r.tls = info.tls;
   r.process = info.process;
   r.local = info.local;
   r.remote = info.remote;
   redactor_.Redact(r.http.request);
-  if (r.http.response) redactor_.Redact(*r.http.response);
+  if (r.http.response) {
+    redactor_.Redact(*r.http.response);
+    redactor_.Redact(r.http.response->trailers);
+  }
   output_.Write(r);
   ++stats_.exchanges_reported;
 }

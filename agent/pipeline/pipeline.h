@@ -28,7 +28,7 @@ struct PipelineStats {
   uint64_t data_events = 0;
   uint64_t payload_bytes = 0;
   uint64_t filtered_events = 0;
-  uint64_t http2_events_skipped = 0;  // HTTP/2 is recognised by the kernel, parsed in a later stage
+  uint64_t other_protocol_events = 0;  // data records of neither HTTP/1 nor HTTP/2
   uint64_t exchanges_reported = 0;
   uint64_t duplicates_suppressed = 0;  // client copies of exchanges reported by their server
   uint64_t copies_stopped = 0;  // client connections the kernel stopped copying (peer reports)

@@ -5,8 +5,8 @@
 
 namespace apisensor::secrets {
 
-void CredentialRedactor::Redact(http::Message& message) {
-  for (http::Header& header : message.headers) {
+void CredentialRedactor::Redact(std::vector<http::Header>& headers) {
+  for (http::Header& header : headers) {
     const CredentialKind kind = ClassifyHeader(header.name);
     // An empty value hides nothing, and leaving it shows that the header was sent empty.
     if (kind == CredentialKind::kNone || TrimWhitespace(header.value).empty()) continue;

@@ -20,7 +20,8 @@ class CredentialRedactor {
   // Authorization / Proxy-Authorization: "Bearer <t>" → "Bearer fp:…", a JWT → "Bearer jwt fp:…",
   // "<Scheme> <rest>" → "<Scheme> fp:…", no scheme → "fp:…". Cookie: "a=1; b=2" →
   // "a=fp:…; b=fp:…". Set-Cookie: the first pair's value only. API-key style headers → "fp:…".
-  void Redact(http::Message& message);
+  void Redact(http::Message& message) { Redact(message.headers); }
+  void Redact(std::vector<http::Header>& headers);
 
  private:
   void RedactAuthorization(std::string_view value);

@@ -4,11 +4,14 @@ namespace apisensor::tracker {
 
 Connection::Connection(const ConnectionInfo& info, const ConnectionLimits& limits,
                        ExchangeHandler& handler)
-    : info_(info),
-      handler_(handler),
-      egress_(limits.stream),
-      ingress_(limits.stream),
-      session_(limits.http1, *this) {}
+    : info_(info), handler_(handler), egress_(limits.stream), ingress_(limits.stream) {
+  http::ExchangeSink& sink = *this;  // a private base: converted here, where it is visible
+  if (info.http2) {
+    http2_ = std::make_unique<http2::Session>(limits.http2, sink);
+  } else {
+    http1_ = std::make_unique<http1::Session>(limits.http1, sink);
+  }
+}
 
 void Connection::OnData(const apisensor_data_event& event, std::span<const uint8_t> payload) {
   last_seen_ns_ = event.hdr.ts_ns;
@@ -35,7 +38,8 @@ void Connection::Close(uint64_t ts_ns) {
     ingress_.Drain(ingress_feed_);
     egress_.Drain(egress_feed_);
   }
-  session_.OnClose(ts_ns);
+  if (http1_) http1_->OnClose(ts_ns);
+  if (http2_) http2_->OnClose(ts_ns);
 }
 
 void Accumulate(reassembly::StreamStats& to, const reassembly::StreamStats& from) {
@@ -61,6 +65,22 @@ void Accumulate(http1::Stats& to, const http1::Stats& from) {
   to.gaps_broke_message += from.gaps_broke_message;
 }
 
+void Accumulate(http2::Stats& to, const http2::Stats& from) {
+  to.frames += from.frames;
+  to.streams += from.streams;
+  to.exchanges += from.exchanges;
+  to.partial_exchanges += from.partial_exchanges;
+  to.reset_streams += from.reset_streams;
+  to.goaway += from.goaway;
+  to.hpack_errors += from.hpack_errors;
+  to.undecoded_header_blocks += from.undecoded_header_blocks;
+  to.header_block_overflow += from.header_block_overflow;
+  to.open_streams_overflow += from.open_streams_overflow;
+  to.resync_skipped_bytes += from.resync_skipped_bytes;
+  to.gap_bytes += from.gap_bytes;
+  to.orphan_frames += from.orphan_frames;
+}
+
 reassembly::StreamStats Connection::stream_stats() const {
   reassembly::StreamStats total = egress_.stats();
   Accumulate(total, ingress_.stats());
@@ -74,14 +94,21 @@ http1::Direction Connection::ParserDirection(bool egress) const {
   return egress == client ? http1::Direction::kRequest : http1::Direction::kResponse;
 }
 
+http2::Direction Connection::Http2Direction(bool egress) const {
+  return ParserDirection(egress) == http1::Direction::kRequest ? http2::Direction::kClient
+                                                               : http2::Direction::kServer;
+}
+
 void Connection::DirectionFeed::OnBytes(std::span<const uint8_t> bytes, uint64_t ts_ns) {
-  if (owner_.session_.upgraded()) return;  // no longer HTTP/1 (WebSocket, CONNECT tunnel …)
-  owner_.session_.OnData(owner_.ParserDirection(egress_), bytes, ts_ns);
+  if (auto& h2 = owner_.http2_) return h2->OnData(owner_.Http2Direction(egress_), bytes, ts_ns);
+  if (owner_.http1_->upgraded()) return;  // no longer HTTP/1 (WebSocket, CONNECT tunnel …)
+  owner_.http1_->OnData(owner_.ParserDirection(egress_), bytes, ts_ns);
 }
 
 void Connection::DirectionFeed::OnGap(uint64_t missing, uint64_t ts_ns) {
-  if (owner_.session_.upgraded()) return;
-  owner_.session_.OnGap(owner_.ParserDirection(egress_), missing, ts_ns);
+  if (auto& h2 = owner_.http2_) return h2->OnGap(owner_.Http2Direction(egress_), missing, ts_ns);
+  if (owner_.http1_->upgraded()) return;
+  owner_.http1_->OnGap(owner_.ParserDirection(egress_), missing, ts_ns);
 }
 
 void Connection::OnExchange(http::Exchange&& exchange) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "agent/exchange/exchange_record.h"
@@ -10,6 +11,7 @@
 #include "agent/tracker/connection_key.h"
 #include "bpf/events.h"
 #include "parsers/http1/http1_session.h"
+#include "parsers/http2/http2_session.h"
 
 namespace apisensor::tracker {
 
@@ -19,7 +21,8 @@ struct ConnectionInfo {
   SocketAddress local;
   SocketAddress remote;
   ProcessIdentity process;
-  bool tls = false;  // the bytes are TLS plaintext from the process's SSL library
+  bool tls = false;    // the bytes are TLS plaintext from the process's SSL library
+  bool http2 = false;  // the connection speaks HTTP/2 (else HTTP/1.x)
 };
 
 class Connection;
@@ -27,6 +30,7 @@ class Connection;
 // Adds `from` into `to` (the parser's and reassembly's counters are plain structs).
 void Accumulate(reassembly::StreamStats& to, const reassembly::StreamStats& from);
 void Accumulate(http1::Stats& to, const http1::Stats& from);
+void Accumulate(http2::Stats& to, const http2::Stats& from);
 
 // Receives every exchange a connection completes, with the connection it came from (which the
 // handler may mark, e.g. as reported by its peer).
@@ -38,10 +42,11 @@ class ExchangeHandler {
 
 struct ConnectionLimits {
   http1::Limits http1;
+  http2::Limits http2;
   reassembly::StreamLimits stream;
 };
 
-class Connection final : private http1::ExchangeSink {
+class Connection final : private http::ExchangeSink {
  public:
   // `handler` must outlive the connection. Connections do not move: the parser keeps a
   // reference to its sink (this object).
@@ -65,7 +70,9 @@ class Connection final : private http1::ExchangeSink {
   void MarkReportedByPeer() { reported_by_peer_ = true; }
   uint64_t last_seen_ns() const { return last_seen_ns_; }
   size_t buffered_bytes() const { return egress_.buffered_bytes() + ingress_.buffered_bytes(); }
-  const http1::Stats& parser_stats() const { return session_.stats(); }
+  // The parser's counters; the other protocol's are all zero.
+  http1::Stats http1_stats() const { return http1_ ? http1_->stats() : http1::Stats{}; }
+  http2::Stats http2_stats() const { return http2_ ? http2_->stats() : http2::Stats{}; }
   reassembly::StreamStats stream_stats() const;
 
  private:
@@ -83,6 +90,7 @@ class Connection final : private http1::ExchangeSink {
 
   void OnExchange(http::Exchange&& exchange) override;
   http1::Direction ParserDirection(bool egress) const;
+  http2::Direction Http2Direction(bool egress) const;
 
   ConnectionInfo info_;
   ExchangeHandler& handler_;
@@ -92,7 +100,9 @@ class Connection final : private http1::ExchangeSink {
   reassembly::Stream ingress_;
   DirectionFeed egress_feed_{*this, true};
   DirectionFeed ingress_feed_{*this, false};
-  http1::Session session_;
+  // One of the two, by the protocol the kernel classified the connection as.
+  std::unique_ptr<http1::Session> http1_;
+  std::unique_ptr<http2::Session> http2_;
 };
 
 }  // namespace apisensor::tracker

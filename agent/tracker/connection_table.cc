@@ -95,7 +95,8 @@ void ConnectionTable::Remove(Lru::iterator it, uint64_t ts_ns, uint64_t TableSta
   // traced: keep this entry indexed until Close() has returned.
   entry.connection.Close(ts_ns);
   buffered_bytes_ -= std::min(buffered_bytes_, held);
-  Accumulate(retired_parser_, entry.connection.parser_stats());
+  Accumulate(retired_parser_, entry.connection.http1_stats());
+  Accumulate(retired_http2_, entry.connection.http2_stats());
   Accumulate(retired_stream_, entry.connection.stream_stats());
   if (entry.indexed_as_server) {
     auto live = live_servers_.find(entry.tuple);
@@ -121,9 +122,15 @@ void ConnectionTable::ForgetClosedServers(uint64_t now_ns) {
   }
 }
 
+http2::Stats ConnectionTable::Http2Stats() const {
+  http2::Stats total = retired_http2_;
+  for (const Entry& e : lru_) Accumulate(total, e.connection.http2_stats());
+  return total;
+}
+
 http1::Stats ConnectionTable::ParserStats() const {
   http1::Stats total = retired_parser_;
-  for (const Entry& e : lru_) Accumulate(total, e.connection.parser_stats());
+  for (const Entry& e : lru_) Accumulate(total, e.connection.http1_stats());
   return total;
 }
 

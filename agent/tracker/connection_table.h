@@ -67,6 +67,7 @@ class ConnectionTable {
   const TableStats& stats() const { return stats_; }
   // Parser and reassembly counters over every connection, live or gone.
   http1::Stats ParserStats() const;
+  http2::Stats Http2Stats() const;
   reassembly::StreamStats StreamStats() const;
 
  private:
@@ -93,6 +94,7 @@ class ConnectionTable {
   size_t buffered_bytes_ = 0;
   TableStats stats_;
   http1::Stats retired_parser_;
+  http2::Stats retired_http2_;
   reassembly::StreamStats retired_stream_;
 };
 

@@ -236,9 +236,7 @@ void ExchangeJsonWriter::Endpoint(const SocketAddress& address) {
   EndObject();
 }
 
-void ExchangeJsonWriter::Headers(const http::Message& message) {
-  const std::vector<http::Header>& headers = message.headers;
-  Key("headers");
+void ExchangeJsonWriter::Headers(const std::vector<http::Header>& headers) {
   StartObject();
   for (size_t i = 0; i < headers.size(); ++i) {
     if (SameNameEarlier(headers, i)) continue;  // already joined into the first occurrence
@@ -261,7 +259,8 @@ void ExchangeJsonWriter::Headers(const http::Message& message) {
 }
 
 void ExchangeJsonWriter::MessageTail(const http::Message& message) {
-  Headers(message);
+  Key("headers");
+  Headers(message.headers);
   Key("body_size");
   Uint64(message.body_size);
   if (const http::Header* content_type = message.Find("content-type")) {
@@ -283,7 +282,9 @@ void ExchangeJsonWriter::Request(const http::Request& request) {
   StartObject();
   Key("method");
   String(request.method);
-  if (const http::Header* host = request.Find("host")) {
+  const http::Header* host = request.Find("host");
+  if (host == nullptr) host = request.Find(":authority");  // HTTP/2's Host
+  if (host != nullptr) {
     Key("host");
     String(host->value);
   } else if (!target_.authority.empty()) {
@@ -305,6 +306,10 @@ void ExchangeJsonWriter::Response(const http::Response& response) {
   Key("status");
   Uint64(response.status);
   MessageTail(response);
+  if (!response.trailers.empty()) {
+    Key("trailers");
+    Headers(response.trailers);
+  }
   EndObject();
 }
 
@@ -326,6 +331,14 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
   Bool(record.tls);
   Key("end");
   PlainString(EndName(record.http.end));
+  if (record.http.stream_id != 0) {
+    Key("stream_id");
+    Uint64(record.http.stream_id);
+  }
+  if (record.http.partial) {
+    Key("partial");
+    Bool(true);
+  }
   Key("pid");
   Uint64(record.process.pid);
   Key("comm");

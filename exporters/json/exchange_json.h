@@ -51,7 +51,8 @@ class ExchangeJsonWriter {
   void Request(const http::Request& request);
   void Response(const http::Response& response);
   void MessageTail(const http::Message& message);  // headers, sizes, type and flags
-  void Headers(const http::Message& message);
+  // Writes `headers` as a JSON object, repeated names joined.
+  void Headers(const std::vector<http::Header>& headers);
 
   std::unique_ptr<char[]> line_;
   size_t capacity_ = 0;

@@ -151,11 +151,34 @@ TEST_F(PipelineTest, MalformedRecordsAreCountedAndIgnored) {
   EXPECT_TRUE(output_.reported.empty());
 }
 
-TEST_F(PipelineTest, Http2RecordsAreCountedNotParsed) {
+TEST_F(PipelineTest, Http2ConnectionsAreParsedAsHttp2) {
   SocketSide h2 = server_;
   h2.protocol = APISENSOR_PROTO_HTTP2;
-  Feed(Data(h2, kIn, 1, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 1));
-  EXPECT_EQ(pipeline_.stats().http2_events_skipped, 1u);
+  // Preface, empty SETTINGS, then HEADERS (END_STREAM|END_HEADERS) on stream 1 with static-table
+  // fields only: :method GET, :scheme http, :path /.
+  const std::string request = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") +
+                              std::string("\0\0\0\x04\0\0\0\0\0", 9) +
+                              std::string("\0\0\x03\x01\x05\0\0\0\x01\x82\x86\x84", 12);
+  // SETTINGS, then HEADERS (END_STREAM|END_HEADERS) :status 204.
+  const std::string response =
+      std::string("\0\0\0\x04\0\0\0\0\0", 9) + std::string("\0\0\x01\x01\x05\0\0\0\x01\x89", 10);
+  Feed(Data(h2, kIn, 1, request, 100));
+  Feed(Data(h2, kOut, 1, response, 200));
+  ASSERT_EQ(output_.records.size(), 1u);
+  const ExchangeRecord& r = output_.records[0];
+  EXPECT_EQ(r.protocol, std::string("http/2"));
+  EXPECT_EQ(output_.reported[0],
+            (Reported{Role::kServer, "GET", "/", 204, 0, 0, 100, http::ExchangeEnd::kComplete}));
+  EXPECT_EQ(r.http.stream_id, 1u);
+  EXPECT_FALSE(r.http.partial);
+  EXPECT_EQ(pipeline_.stats().other_protocol_events, 0u);
+}
+
+TEST_F(PipelineTest, OtherProtocolsAreCountedNotParsed) {
+  SocketSide other = server_;
+  other.protocol = APISENSOR_PROTO_OTHER;
+  Feed(Data(other, kIn, 1, "\x01\x02", 1));
+  EXPECT_EQ(pipeline_.stats().other_protocol_events, 1u);
   EXPECT_EQ(pipeline_.table().size(), 0u);
 }
 

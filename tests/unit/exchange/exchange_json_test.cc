@@ -152,6 +152,28 @@ TEST(ExchangeJsonTest, NoResponseAndFlags) {
   EXPECT_STREQ(Parse(AppendOne(r))["end"].GetString(), "response_lost");
 }
 
+TEST(ExchangeJsonTest, Http2StreamPartialTrailersAndAuthority) {
+  ExchangeRecord r = SampleRecord();
+  r.protocol = "http/2";
+  r.http.stream_id = 7;
+  r.http.partial = true;
+  r.http.request.headers = {{":authority", "grpc.example:443"}, {":scheme", "https"}};
+  r.http.response->trailers = {{"grpc-status", "0"}, {"grpc-message", "ok"}};
+  rapidjson::Document d = Parse(AppendOne(r));
+  EXPECT_STREQ(d["protocol"].GetString(), "http/2");
+  EXPECT_EQ(d["stream_id"].GetUint(), 7u);
+  EXPECT_TRUE(d["partial"].GetBool());
+  EXPECT_STREQ(d["request"]["host"].GetString(), "grpc.example:443");
+  EXPECT_STREQ(d["response"]["trailers"]["grpc-status"].GetString(), "0");
+  EXPECT_STREQ(d["response"]["trailers"]["grpc-message"].GetString(), "ok");
+
+  // HTTP/1 lines carry none of these.
+  d = Parse(AppendOne(SampleRecord()));
+  EXPECT_FALSE(d.HasMember("stream_id"));
+  EXPECT_FALSE(d.HasMember("partial"));
+  EXPECT_FALSE(d["response"].HasMember("trailers"));
+}
+
 TEST(ExchangeJsonTest, HostFromAbsoluteFormOrAbsent) {
   ExchangeRecord r = SampleRecord();
   r.http.request.headers.clear();
