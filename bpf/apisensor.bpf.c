@@ -118,9 +118,9 @@ struct {
   __type(value, struct tls_state);
 } tls_conns SEC(".maps");
 
-/* An OpenSSL read or write in progress on a thread, from its entry probe to its return probe. The socket
- * syscall the library makes inside the call fills in fd: that is how an SSL object is tied to
- * its socket without reading any OpenSSL structure, so every OpenSSL version works alike. */
+/* An OpenSSL read or write in progress on a thread, from its entry probe to its return probe. The
+ * socket syscall the library makes inside the call fills in fd: that is how an SSL object is tied
+ * to its socket without reading any OpenSSL structure, so every OpenSSL version works alike. */
 struct ssl_call {
   __u64 ssl;     /* SSL * */
   __u64 buf;     /* user buffer of plaintext */
@@ -277,6 +277,14 @@ static __always_inline bool is_http2_preface(const __u8 *b, __u32 n) {
   return n >= 8 && b[0] == 'P' && b[1] == 'R' && b[2] == 'I' && b[3] == ' ' && b[4] == '*';
 }
 
+/* A server's first HTTP/2 frame: SETTINGS (type 4) on stream 0, no flags, a whole number of
+ * 6-byte entries. Over TLS with ALPN h2 the server sends it before reading the client's
+ * preface, so it can be the first plaintext either side sees. */
+static __always_inline bool is_http2_server_settings(const __u8 *b, __u32 n) {
+  return n >= 8 && b[0] == 0 && b[1] == 0 && b[2] % 6 == 0 && b[3] == 4 && b[4] == 0 && b[5] == 0 &&
+         b[6] == 0 && b[7] == 0;
+}
+
 static __always_inline bool is_tls_record(const __u8 *b, __u32 n) {
   /* content type handshake/alert/ccs/application data, then version 3.x */
   return n >= 5 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 0x03 && b[2] <= 0x04;
@@ -304,6 +312,7 @@ __noinline int classify_first_bytes(const struct first_bytes *fb) {
   if (is_http_request_start(b, n)) return APISENSOR_PROTO_HTTP1 | sender_client << 8;
   if (is_http_response_start(b, n)) return APISENSOR_PROTO_HTTP1 | sender_server << 8;
   if (is_http2_preface(b, n)) return APISENSOR_PROTO_HTTP2 | sender_client << 8;
+  if (is_http2_server_settings(b, n)) return APISENSOR_PROTO_HTTP2 | sender_server << 8;
   if (is_tls_record(b, n)) return APISENSOR_PROTO_TLS;
   return APISENSOR_PROTO_UNKNOWN;
 }

@@ -1,0 +1,120 @@
+"""End to end over HTTP/2: nginx serving h2 over TLS and h2c (prior knowledge), nghttp and
+h2load as clients, the real agent. Many streams share one connection; each must be reported
+once, from nginx's side, with its own stream id, path, status and exact sizes.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import free_port
+
+BIG = 300_000
+PONG = len('{"pong":true}')
+
+
+@pytest.fixture
+def h2_nginx(tls_cert):
+    root = tempfile.mkdtemp(prefix="apisensor-h2-")
+    os.chmod(root, 0o755)  # nginx's workers run as another user
+    tls_port, clear_port = free_port(), free_port()
+    with open(os.path.join(root, "blob"), "wb") as f:
+        f.write(os.urandom(BIG))
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  server {{
+    listen 127.0.0.1:{tls_port} ssl http2;
+    listen 127.0.0.1:{clear_port} http2;
+    ssl_certificate {tls_cert[0]};
+    ssl_certificate_key {tls_cert[1]};
+    location = /api/ping {{ default_type application/json; return 200 '{{"pong":true}}'; }}
+    location /files/ {{ alias {root}/; default_type application/octet-stream; }}
+  }}
+}}
+""")
+    proc = subprocess.Popen(["/usr/sbin/nginx", "-c", conf, "-p", root])
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(os.path.join(root, "nginx.pid")):
+        time.sleep(0.05)
+    time.sleep(0.2)
+    yield {"tls": tls_port, "clear": clear_port, "pid": proc.pid}
+    proc.terminate()
+    proc.wait()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def nghttp(*args):
+    if shutil.which("nghttp") is None:
+        pytest.fail("nghttp is not installed: run scripts/setup.sh --with-test-deps")
+    return subprocess.run(["nghttp", "-n", "-s", *args], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+def brief(ex):
+    return (ex["request"]["method"], ex["request"]["path"], ex["response"]["status"],
+            ex["response"]["body_size"])
+
+
+def test_many_streams_over_tls_on_one_connection(start_agent, h2_nginx):
+    port = h2_nginx["tls"]
+    agent = start_agent("--port", str(port))
+    # Each URI ten times: 20 concurrent streams on one connection, the large bodies spread over
+    # many DATA frames and interleaved.
+    out = nghttp("-m", "10", f"https://127.0.0.1:{port}/api/ping",
+                 f"https://127.0.0.1:{port}/files/blob")
+    assert len(re.findall(r"\s200\s", out)) == 20, out
+    exchanges, counters = agent.stop()
+
+    assert sorted(map(brief, exchanges)) == sorted(
+        [("GET", "/api/ping", 200, PONG)] * 10 + [("GET", "/files/blob", 200, BIG)] * 10)
+    for ex in exchanges:
+        assert ex["protocol"] == "http/2" and ex["tls"] is True
+        assert ex["role"] == "server" and ex["comm"] == "nginx"
+        assert ex["end"] == "complete" and "partial" not in ex
+        assert ex["request"]["host"] == f"127.0.0.1:{port}"
+        assert ex["latency_ns"] > 0
+    assert len({ex["stream_id"] for ex in exchanges}) == 20
+    assert all(ex["stream_id"] % 2 == 1 for ex in exchanges)
+    assert len({ex["remote"]["port"] for ex in exchanges}) == 1  # one connection
+    assert not any("body_complete" in ex["response"] for ex in exchanges)  # none cut
+    assert counters["duplicates_suppressed"] == 20  # nghttp's own copies
+    assert counters["http2_hpack_errors"] == 0 and counters["http2_resync_skipped_bytes"] == 0
+
+
+def test_h2c_prior_knowledge_statuses(start_agent, h2_nginx):
+    port = h2_nginx["clear"]
+    agent = start_agent("--port", str(port))
+    nghttp(f"http://127.0.0.1:{port}/api/ping", f"http://127.0.0.1:{port}/missing")
+    exchanges, _ = agent.stop()
+    assert sorted((ex["request"]["path"], ex["response"]["status"]) for ex in exchanges) == [
+        ("/api/ping", 200), ("/missing", 404)]
+    assert {ex["protocol"] for ex in exchanges} == {"http/2"}
+    assert {ex["tls"] for ex in exchanges} == {False}
+
+
+def test_h2load_every_stream_reported_once(start_agent, h2_nginx):
+    port = h2_nginx["clear"]
+    agent = start_agent("--port", str(port))
+    out = subprocess.run(["h2load", "-n", "300", "-c", "3", "-m", "10",
+                          f"http://127.0.0.1:{port}/api/ping"],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "300 succeeded" in out, out
+    exchanges, counters = agent.stop(settle=1.0)
+    assert len(exchanges) == 300
+    assert {brief(ex) for ex in exchanges} == {("GET", "/api/ping", 200, PONG)}
+    assert len({ex["remote"]["port"] for ex in exchanges}) == 3
+    for conn in {ex["remote"]["port"] for ex in exchanges}:
+        ids = [ex["stream_id"] for ex in exchanges if ex["remote"]["port"] == conn]
+        assert len(ids) == len(set(ids)) == 100
