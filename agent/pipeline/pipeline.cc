@@ -134,7 +134,7 @@ void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) 
     r.latency_ns = r.http.response->last_byte_ns - request.first_byte_ns;
   }
   r.role = info.role == Role::kUnknown ? Role::kServer : info.role;
-  r.protocol = info.http2 ? "http/2" : "http/1.1";
+  r.protocol = r.http.grpc ? "grpc" : info.http2 ? "http/2" : "http/1.1";
   r.tls = info.tls;
   r.process = info.process;
   r.local = info.local;

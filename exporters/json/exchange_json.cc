@@ -6,6 +6,7 @@
 
 #include "exporters/json/rfc3339.h"
 #include "exporters/json/utf8.h"
+#include "parsers/grpc/protobuf_wire.h"
 
 namespace apisensor::exporters {
 namespace {
@@ -313,6 +314,48 @@ void ExchangeJsonWriter::Response(const http::Response& response) {
   EndObject();
 }
 
+// The first message's field shape (numbers and wire types, never values), when it decodes.
+void ExchangeJsonWriter::GrpcShape(const char* key, const http::GrpcMessages& messages) {
+  if (messages.count == 0 || messages.compressed || messages.first.empty()) return;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(messages.first.data());
+  const std::optional<std::vector<grpc::ProtoField>> fields =
+      grpc::DecodeProtobuf({bytes, messages.first.size()});
+  if (!fields) return;
+  Key(key);
+  String(grpc::ProtobufShape(*fields));
+}
+
+void ExchangeJsonWriter::Grpc(const http::Grpc& grpc, std::string_view path) {
+  // "/package.Service/Method"
+  const size_t slash = path.size() > 1 ? path.find('/', 1) : std::string_view::npos;
+  StartObject();
+  Key("service");
+  String(slash == std::string_view::npos ? std::string_view() : path.substr(1, slash - 1));
+  Key("method");
+  String(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  Key("status");
+  if (grpc.status) {
+    Uint64(static_cast<uint64_t>(*grpc.status));
+  } else {
+    Null();
+  }
+  if (!grpc.message.empty()) {
+    Key("message");
+    String(grpc.message);
+  }
+  Key("request_messages");
+  Uint64(grpc.request.count);
+  Key("response_messages");
+  Uint64(grpc.response.count);
+  if (grpc.request.compressed || grpc.response.compressed) {
+    Key("compressed");
+    Bool(true);
+  }
+  GrpcShape("request_shape", grpc.request);
+  GrpcShape("response_shape", grpc.response);
+  EndObject();
+}
+
 void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) {
   size_ = 0;
   need_comma_ = false;
@@ -356,6 +399,10 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
     Response(*record.http.response);
   } else {
     Null();
+  }
+  if (record.http.grpc) {
+    Key("grpc");
+    Grpc(*record.http.grpc, target_.path);
   }
   EndObject();
 

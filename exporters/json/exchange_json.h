@@ -50,6 +50,8 @@ class ExchangeJsonWriter {
   void Endpoint(const SocketAddress& address);
   void Request(const http::Request& request);
   void Response(const http::Response& response);
+  void Grpc(const http::Grpc& grpc, std::string_view path);
+  void GrpcShape(const char* key, const http::GrpcMessages& messages);
   void MessageTail(const http::Message& message);  // headers, sizes, type and flags
   // Writes `headers` as a JSON object, repeated names joined.
   void Headers(const std::vector<http::Header>& headers);

@@ -52,11 +52,29 @@ enum class ExchangeEnd : uint8_t {
   kResponseLost,  // a gap in the response stream swallowed the response
 };
 
+// The length-prefixed messages of one direction of a gRPC call.
+struct GrpcMessages {
+  uint32_t count = 0;          // complete messages
+  uint64_t bytes = 0;          // their payload bytes (before decompression)
+  bool compressed = false;     // some message had the compressed flag
+  bool framing_error = false;  // a prefix that cannot be gRPC's (flag other than 0 or 1)
+  std::string first;           // the first message's payload, up to the body sample cap
+};
+
+// gRPC facts of an HTTP/2 exchange whose request said content-type application/grpc*.
+struct Grpc {
+  GrpcMessages request;
+  GrpcMessages response;
+  std::optional<int> status;  // grpc-status, from trailers or a trailers-only response
+  std::string message;        // grpc-message
+};
+
 struct Exchange {
   Request request;
   std::optional<Response> response;
   ExchangeEnd end = ExchangeEnd::kComplete;
   uint32_t stream_id = 0;  // HTTP/2 stream; 0 for HTTP/1
+  std::optional<Grpc> grpc;
   // Some of it could not be known: an HTTP/2 connection joined mid-way (or after lost bytes),
   // whose header compression state was missing. What is present is exact.
   bool partial = false;

@@ -108,11 +108,21 @@ uint32_t ReadU32(const uint8_t* b) {
 }  // namespace
 
 struct Session::Impl {
+  // Cuts one direction's DATA into gRPC's length-prefixed messages: 1 byte flag, 4 bytes length.
+  struct GrpcFramer {
+    std::array<uint8_t, 5> prefix{};
+    size_t prefix_have = 0;
+    uint64_t payload_left = 0;
+    bool in_payload = false;
+  };
+
   struct Stream {
     http::Request request;
     std::optional<http::Response> response;
     bool request_done = false;
     bool partial = false;
+    std::optional<http::Grpc> grpc;
+    std::array<GrpcFramer, 2> framers;  // by Direction
   };
 
   // A header block being gathered from HEADERS/PUSH_PROMISE and its CONTINUATION frames.
@@ -306,9 +316,45 @@ struct Session::Impl {
     if (content_end > i) Body(dir, side.frame.stream, bytes.subspan(i, content_end - i), ts);
   }
 
+  void FrameGrpc(Stream& s, Direction dir, std::span<const uint8_t> bytes) {
+    GrpcFramer& f = s.framers[static_cast<int>(dir)];
+    http::GrpcMessages& m = dir == Direction::kClient ? s.grpc->request : s.grpc->response;
+    size_t i = 0;
+    while (i < bytes.size() && !m.framing_error) {
+      if (!f.in_payload) {
+        const size_t take = std::min(f.prefix.size() - f.prefix_have, bytes.size() - i);
+        std::memcpy(f.prefix.data() + f.prefix_have, bytes.data() + i, take);
+        f.prefix_have += take;
+        i += take;
+        if (f.prefix_have < f.prefix.size()) return;
+        if (f.prefix[0] > 1) {
+          m.framing_error = true;
+          return;
+        }
+        m.compressed = m.compressed || f.prefix[0] == 1;
+        f.payload_left = ReadU32(f.prefix.data() + 1);
+        f.prefix_have = 0;
+        f.in_payload = true;
+      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(f.payload_left, bytes.size() - i));
+      if (m.count == 0 && m.first.size() < limits.body_sample_bytes) {
+        const size_t keep = std::min(take, limits.body_sample_bytes - m.first.size());
+        m.first.append(reinterpret_cast<const char*>(bytes.data() + i), keep);
+      }
+      f.payload_left -= take;
+      m.bytes += take;
+      i += take;
+      if (f.payload_left == 0) {
+        ++m.count;
+        f.in_payload = false;
+      }
+    }
+  }
+
   void Body(Direction dir, uint32_t stream_id, std::span<const uint8_t> bytes, uint64_t ts) {
     auto it = streams.find(stream_id);
     if (it == streams.end()) return;
+    if (it->second.grpc) FrameGrpc(it->second, dir, bytes);
     http::Message* m = dir == Direction::kClient
                            ? static_cast<http::Message*>(&it->second.request)
                            : (it->second.response ? &*it->second.response : nullptr);
@@ -513,11 +559,25 @@ struct Session::Impl {
       }
       if (decoded && response.status >= 100 && response.status < 200) return;  // informational
       s.response = std::move(response);
+      TakeGrpcStatus(s, s.response->headers);  // a trailers-only response
     } else {
       AppendHeaders(s.response->trailers, headers, s.response->headers_truncated);
       s.response->last_byte_ns = ts;
+      TakeGrpcStatus(s, s.response->trailers);
     }
     if (block.end_stream) EndOfStream(dir, block.stream, ts);
+  }
+
+  void TakeGrpcStatus(Stream& s, const std::vector<http::Header>& headers) {
+    if (!s.grpc) return;
+    for (const http::Header& h : headers) {
+      if (h.name == "grpc-status" && !h.value.empty() &&
+          h.value.find_first_not_of("0123456789") == std::string::npos && h.value.size() <= 3) {
+        s.grpc->status = std::atoi(h.value.c_str());
+      } else if (h.name == "grpc-message") {
+        s.grpc->message = h.value.substr(0, limits.max_target_bytes);
+      }
+    }
   }
 
   void AppendHeaders(std::vector<http::Header>& to, std::vector<http::Header>& from,
@@ -540,6 +600,9 @@ struct Session::Impl {
     r.last_byte_ns = ts;
     r.headers_truncated = truncated;
     s.partial = s.partial || partial;
+    for (const auto& h : headers) {
+      if (h.name == "content-type" && h.value.starts_with("application/grpc")) s.grpc.emplace();
+    }
     for (auto& h : headers) {
       if (h.name == ":method") {
         r.method = std::move(h.value);
@@ -588,6 +651,7 @@ struct Session::Impl {
     http::Exchange exchange;
     exchange.stream_id = id;
     exchange.partial = s.partial;
+    exchange.grpc = std::move(s.grpc);
     exchange.request = std::move(s.request);
     exchange.request.body_complete = s.request_done;
     if (s.response) {

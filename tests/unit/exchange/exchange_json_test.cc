@@ -174,6 +174,38 @@ TEST(ExchangeJsonTest, Http2StreamPartialTrailersAndAuthority) {
   EXPECT_FALSE(d["response"].HasMember("trailers"));
 }
 
+TEST(ExchangeJsonTest, GrpcServiceMethodStatusCountsAndShapes) {
+  ExchangeRecord r = SampleRecord();
+  r.protocol = "grpc";
+  r.http.request.target = "/shop.v1.Orders/Get";
+  r.http.grpc.emplace();
+  r.http.grpc->status = 5;
+  r.http.grpc->message = "order not found";
+  r.http.grpc->request.count = 1;
+  r.http.grpc->request.first = std::string(
+      "\x08\x96\x01\x12\x03"
+      "ada",
+      8);
+  r.http.grpc->response.count = 2;
+  r.http.grpc->response.compressed = true;
+  r.http.grpc->response.first = "\x1f\x8b";  // compressed: no shape
+  const rapidjson::Document d = Parse(AppendOne(r));
+  const auto& g = d["grpc"];
+  EXPECT_STREQ(g["service"].GetString(), "shop.v1.Orders");
+  EXPECT_STREQ(g["method"].GetString(), "Get");
+  EXPECT_EQ(g["status"].GetInt(), 5);
+  EXPECT_STREQ(g["message"].GetString(), "order not found");
+  EXPECT_EQ(g["request_messages"].GetUint(), 1u);
+  EXPECT_EQ(g["response_messages"].GetUint(), 2u);
+  EXPECT_TRUE(g["compressed"].GetBool());
+  EXPECT_STREQ(g["request_shape"].GetString(), "1:varint 2:string");
+  EXPECT_FALSE(g.HasMember("response_shape"));
+  EXPECT_EQ(AppendOne(r).find("ada"), std::string::npos);  // values never written
+
+  r.http.grpc->status.reset();
+  EXPECT_TRUE(Parse(AppendOne(r))["grpc"]["status"].IsNull());
+}
+
 TEST(ExchangeJsonTest, HostFromAbsoluteFormOrAbsent) {
   ExchangeRecord r = SampleRecord();
   r.http.request.headers.clear();

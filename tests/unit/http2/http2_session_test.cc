@@ -167,6 +167,97 @@ TEST(Http2SessionTest, TrailersAreKeptApart) {
   EXPECT_NE(lines[0].find("[grpc-status: 0] [grpc-message: ok]"), std::string::npos) << lines[0];
 }
 
+std::string GrpcMessage(const std::string& payload, bool compressed = false) {
+  std::string m(1, compressed ? '\x01' : '\x00');
+  const uint32_t n = static_cast<uint32_t>(payload.size());
+  m += static_cast<char>(n >> 24);
+  m += static_cast<char>(n >> 16);
+  m += static_cast<char>(n >> 8);
+  m += static_cast<char>(n);
+  return m + payload;
+}
+
+test::Headers GrpcCall(const std::string& method) {
+  return {{":method", "POST"},
+          {":scheme", "http"},
+          {":path", method},
+          {":authority", "svc:50051"},
+          {"content-type", "application/grpc+proto"},
+          {"te", "trailers"}};
+}
+
+TEST(Http2SessionTest, GrpcMessagesAcrossFramesAndStatusFromTrailers) {
+  Encoder client, server;
+  // Client streaming: three messages, the second cut across two DATA frames, the third
+  // compressed and sharing a frame with the second's end.
+  const std::string m1 = GrpcMessage("\x08\x01"), m2 = GrpcMessage(std::string(40, 'a')),
+                    m3 = GrpcMessage("zz", true);
+  std::string request = Preface() + Settings();
+  request += HeadersFrame(client, 1, GrpcCall("/shop.Orders/Upload"), false);
+  request += DataFrame(1, m1 + m2.substr(0, 20), false);
+  request += DataFrame(1, m2.substr(20) + m3, true);
+  std::string response = Settings();
+  response +=
+      HeadersFrame(server, 1, {{":status", "200"}, {"content-type", "application/grpc"}}, false);
+  response += DataFrame(1, GrpcMessage("\x10\x03"), false);
+  response += HeadersFrame(server, 1, {{"grpc-status", "0"}}, true);
+  const std::vector<Chunk> chunks = {{Direction::kClient, request}, {Direction::kServer, response}};
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    for (size_t at = 0; at < chunks[c].bytes.size(); at += 7) {
+      Recorder recorder;
+      Session session(Limits{}, recorder);
+      for (size_t i = 0; i < chunks.size(); ++i) {
+        const auto* p = reinterpret_cast<const uint8_t*>(chunks[i].bytes.data());
+        const size_t n = chunks[i].bytes.size();
+        const size_t cut = i == c && at > 0 ? at : n;
+        session.OnData(chunks[i].dir, {p, cut}, 1);
+        if (cut < n) session.OnData(chunks[i].dir, {p + cut, n - cut}, 2);
+      }
+      ASSERT_EQ(recorder.exchanges.size(), 1u);
+      const http::Exchange& e = recorder.exchanges[0];
+      ASSERT_TRUE(e.grpc.has_value());
+      EXPECT_EQ(e.grpc->request.count, 3u);
+      EXPECT_EQ(e.grpc->request.bytes, 2u + 40u + 2u);
+      EXPECT_TRUE(e.grpc->request.compressed);
+      EXPECT_EQ(e.grpc->request.first, "\x08\x01");
+      EXPECT_EQ(e.grpc->response.count, 1u);
+      EXPECT_FALSE(e.grpc->response.compressed);
+      EXPECT_EQ(e.grpc->status, 0);
+      EXPECT_EQ(e.request.target, "/shop.Orders/Upload");
+    }
+  }
+}
+
+TEST(Http2SessionTest, GrpcTrailersOnlyErrorAndNonGrpcStreams) {
+  Encoder client, server;
+  std::string request = Preface() + Settings();
+  request += HeadersFrame(client, 1, GrpcCall("/shop.Orders/Get"), false);
+  request += DataFrame(1, GrpcMessage("\x08\x07"), true);
+  request += HeadersFrame(client, 3, Get("/plain"), true);
+  std::string response = Settings();
+  response += HeadersFrame(server, 1,
+                           {{":status", "200"},
+                            {"content-type", "application/grpc"},
+                            {"grpc-status", "5"},
+                            {"grpc-message", "order not found"}},
+                           true);
+  response += HeadersFrame(server, 3, Status("200"), false);
+  response += DataFrame(3, GrpcMessage("not grpc at all"), true);
+  Recorder recorder;
+  Session session(Limits{}, recorder);
+  session.OnData(Direction::kClient,
+                 {reinterpret_cast<const uint8_t*>(request.data()), request.size()}, 1);
+  session.OnData(Direction::kServer,
+                 {reinterpret_cast<const uint8_t*>(response.data()), response.size()}, 2);
+  ASSERT_EQ(recorder.exchanges.size(), 2u);
+  const http::Exchange& call = recorder.exchanges[0];
+  ASSERT_TRUE(call.grpc.has_value());
+  EXPECT_EQ(call.grpc->status, 5);
+  EXPECT_EQ(call.grpc->message, "order not found");
+  EXPECT_EQ(call.grpc->response.count, 0u);
+  EXPECT_FALSE(recorder.exchanges[1].grpc.has_value());
+}
+
 TEST(Http2SessionTest, InformationalHeadersAreSkipped) {
   Encoder client, server;
   const std::vector<Chunk> chunks = {
