@@ -18,7 +18,7 @@ build_deps=(
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
 )
 test_deps=(
-  python3 python3-pytest python3-requests                  # e2e harness (Debian's /usr/bin/python3)
+  python3 python3-pytest python3-requests python3-grpcio   # e2e harness (Debian's /usr/bin/python3)
   nginx curl wrk procps util-linux                      # real servers and load for e2e, bench
   nghttp2-client openssl                                 # HTTP/2 clients (nghttp, h2load), certificates
 )

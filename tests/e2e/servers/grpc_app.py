@@ -1,0 +1,97 @@
+"""A small gRPC service and client for the e2e tests, on Debian's python3-grpcio, with messages
+as raw protobuf wire bytes (no generated code needed).
+
+  grpc_app.py serve          prints the port, then serves shop.Orders until killed
+  grpc_app.py call PORT      makes one call of each kind and prints what came back
+
+shop.Orders:
+  Get (unary)              {1: id} -> {1: id, 2: "ada"}; id 404 -> NOT_FOUND "order not found"
+  List (server streaming)  {} -> three {1: n}
+  Upload (client streaming) n x {1: n} -> {1: count}
+  Chat (bidi)              each {1: n} -> {1: n + 1}
+"""
+import sys
+from concurrent import futures
+
+import grpc
+
+
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def msg_id(n):
+    return b"\x08" + varint(n)
+
+
+def read_id(data):
+    # field 1 varint, as msg_id wrote it
+    n, shift = 0, 0
+    for b in data[1:]:
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            break
+    return n
+
+
+def get(request, context):
+    order = read_id(request)
+    if order == 404:
+        context.abort(grpc.StatusCode.NOT_FOUND, "order not found")
+    return msg_id(order) + b"\x12\x03ada"
+
+
+def list_orders(request, context):
+    for n in range(3):
+        yield msg_id(n + 1)
+
+
+def upload(request_iterator, context):
+    return msg_id(sum(1 for _ in request_iterator))
+
+
+def chat(request_iterator, context):
+    for request in request_iterator:
+        yield msg_id(read_id(request) + 1)
+
+
+def serve():
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    handler = grpc.method_handlers_generic_handler("shop.Orders", {
+        "Get": grpc.unary_unary_rpc_method_handler(get),
+        "List": grpc.unary_stream_rpc_method_handler(list_orders),
+        "Upload": grpc.stream_unary_rpc_method_handler(upload),
+        "Chat": grpc.stream_stream_rpc_method_handler(chat),
+    })
+    server.add_generic_rpc_handlers((handler,))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(port, flush=True)
+    server.wait_for_termination()
+
+
+def call(port):
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        get_rpc = channel.unary_unary("/shop.Orders/Get")
+        print("get", read_id(get_rpc(msg_id(42))))
+        try:
+            get_rpc(msg_id(404))
+        except grpc.RpcError as e:
+            print("get-error", e.code().name, e.details())
+        print("list", [read_id(m) for m in channel.unary_stream("/shop.Orders/List")(b"")])
+        upload_rpc = channel.stream_unary("/shop.Orders/Upload")
+        print("upload", read_id(upload_rpc(iter([msg_id(n) for n in range(4)]))))
+        chat_rpc = channel.stream_stream("/shop.Orders/Chat")
+        print("chat", [read_id(m) for m in chat_rpc(iter([msg_id(1), msg_id(10)]))])
+
+
+if __name__ == "__main__":
+    serve() if sys.argv[1] == "serve" else call(int(sys.argv[2]))

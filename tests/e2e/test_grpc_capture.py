@@ -1,0 +1,60 @@
+"""End to end over gRPC: a python3-grpcio server and client (h2c), the real agent. Each call is
+reported once, from the server, as protocol "grpc" with its service, method, status, message
+counts and the first messages' field shapes.
+"""
+import os
+import subprocess
+
+import pytest
+
+from conftest import HERE, PYTHON
+
+
+@pytest.fixture
+def grpc_server():
+    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "grpc_app.py"), "serve"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        if not line.strip():
+            pytest.fail("the gRPC test server did not start: is python3-grpcio installed "
+                        "(scripts/setup.sh --with-test-deps)?")
+        yield int(line), proc.pid
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_unary_streaming_and_error_calls(start_agent, grpc_server):
+    port, server_pid = grpc_server
+    agent = start_agent("--port", str(port))
+    out = subprocess.run([PYTHON, os.path.join(HERE, "servers", "grpc_app.py"), "call", str(port)],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    assert out.splitlines() == ["get 42", "get-error NOT_FOUND order not found", "list [1, 2, 3]",
+                                "upload 4", "chat [2, 11]"]
+    exchanges, counters = agent.stop(settle=1.0)
+
+    calls = sorted((ex["grpc"]["method"], ex["grpc"]["status"], ex["grpc"]["request_messages"],
+                    ex["grpc"]["response_messages"]) for ex in exchanges)
+    assert calls == sorted([
+        ("Get", 0, 1, 1),
+        ("Get", 5, 1, 0),
+        ("List", 0, 1, 3),
+        ("Upload", 0, 4, 1),
+        ("Chat", 0, 2, 2),
+    ])
+    for ex in exchanges:
+        assert ex["protocol"] == "grpc" and ex["tls"] is False
+        assert ex["role"] == "server" and ex["pid"] == server_pid
+        assert ex["grpc"]["service"] == "shop.Orders"
+        assert ex["request"]["method"] == "POST"
+        assert ex["request"]["path"] == "/shop.Orders/" + ex["grpc"]["method"]
+        assert ex["response"]["status"] == 200
+        assert ex["end"] == "complete" and "partial" not in ex
+    failed = next(ex for ex in exchanges if ex["grpc"]["status"] == 5)
+    assert failed["grpc"]["message"] == "order not found"
+    ok_get = next(ex for ex in exchanges if ex["grpc"]["method"] == "Get" and
+                  ex["grpc"]["status"] == 0)
+    assert ok_get["grpc"]["request_shape"] == "1:varint"
+    assert ok_get["grpc"]["response_shape"] == "1:varint 2:string"
+    assert counters["duplicates_suppressed"] == 5  # the client's copies
