@@ -7,6 +7,9 @@
               the agent reported, the BPF programs' run time per exchange (kernel.bpf_stats_enabled)
               and the agent's CPU time per exchange (target <= 5 us, kernel + userspace).
 
+--h2 runs saturation over HTTP/2 in the clear (nginx h2c with prior knowledge, h2load with
+--streams concurrent streams per connection): target ratio >= 0.85, every stream reported.
+
 --tls runs both over HTTPS (nginx with a self-signed certificate, OpenSSL on both sides): the
 agent then reads plaintext through its OpenSSL uprobes (targets: ratio >= 0.80, every request
 reported at a paced 2,000 req/s: 22 connections, the --tls default for paced).
@@ -54,10 +57,10 @@ def wait_for_port(port, timeout=10):
 
 
 class Nginx:
-    def __init__(self, cpus, workers, tls=False):
+    def __init__(self, cpus, workers, tls=False, h2=False):
         self.root = tempfile.mkdtemp(prefix="apisensor-bench-nginx-")
         self.port = free_port()
-        listen = f"listen 127.0.0.1:{self.port}"
+        listen = f"listen 127.0.0.1:{self.port}" + (" http2" if h2 else "")
         if tls:
             cert, key = os.path.join(self.root, "cert.pem"), os.path.join(self.root, "key.pem")
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
@@ -136,10 +139,25 @@ class Agent:
 
 
 SCHEME = "http"  # "https" with --tls
+H2_STREAMS = 0  # > 0 with --h2: h2load with this many concurrent streams per connection
+
+
+def run_h2load(cpus, port, threads, connections, seconds):
+    """Runs h2load for `seconds`; returns (requests succeeded, requests/s, failures or '')."""
+    cmd = ["taskset", "-c", cpus, "h2load", "-t", str(threads), "-c", str(connections), "-m",
+           str(H2_STREAMS), "-D", str(seconds), f"http://127.0.0.1:{port}/users/42"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"finished in [\d.]+s, ([\d.]+) req/s", out).group(1))
+    requests = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, "
+                         r"(\d+) failed", out)
+    failed = int(requests.group(2))
+    return int(requests.group(1)), rate, f"({failed} failed)" if failed else ""
 
 
 def run_wrk(cpus, port, threads, connections, seconds, script=None):
-    """Runs wrk; returns (requests completed, requests/s, socket errors line or '')."""
+    """Runs wrk (h2load with --h2); returns (requests completed, requests/s, errors or '')."""
+    if H2_STREAMS:
+        return run_h2load(cpus, port, threads, connections, seconds)
     cmd = ["taskset", "-c", cpus, "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
     if script:
         cmd += ["-s", script]
@@ -179,7 +197,7 @@ class BpfStats:
 
 
 def saturation(args):
-    nginx = Nginx(args.cpus, args.nginx_workers, args.tls)
+    nginx = Nginx(args.cpus, args.nginx_workers, args.tls, args.h2)
     without, with_agent = [], []
     try:
         run_wrk(args.cpus, nginx.port, args.threads, args.connections, 2)  # warm-up
@@ -264,11 +282,21 @@ def main():
                         help="extra argument for `apisensor trace` (repeatable)")
     parser.add_argument("--delay-ms", type=int, default=10, help="paced: per-connection delay")
     parser.add_argument("--tls", action="store_true", help="HTTPS instead of plain HTTP")
+    parser.add_argument("--h2", action="store_true",
+                        help="saturation over h2c with h2load instead of HTTP/1.1 with wrk")
+    parser.add_argument("--streams", type=int, default=10,
+                        help="--h2: concurrent streams per connection")
     args = parser.parse_args()
     if args.connections is None:
         args.connections = (22 if args.tls else 40) if args.mode == "paced" else 32
-    global SCHEME
+    global SCHEME, H2_STREAMS
     SCHEME = "https" if args.tls else "http"
+    if args.h2:
+        if args.tls or args.mode != "saturation":
+            fail("--h2 is for saturation in the clear (h2c)")
+        if shutil.which("h2load") is None:
+            fail("h2load is not installed: run scripts/setup.sh --with-test-deps")
+        H2_STREAMS = args.streams
     if os.geteuid() != 0:
         fail("run as root: the agent loads BPF programs")
     for tool in ("wrk", "taskset", "bpftool", "openssl"):
