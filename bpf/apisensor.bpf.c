@@ -285,6 +285,27 @@ static __always_inline bool is_http2_server_settings(const __u8 *b, __u32 n) {
          b[6] == 0 && b[7] == 0;
 }
 
+/* A frame header in the middle of an HTTP/2 connection that predates the agent (a long-lived
+ * gRPC channel): HEADERS or DATA on a non-zero stream with only their defined flags, or a
+ * WINDOW_UPDATE or PING, within the default maximum frame size. Only tried on connections opened
+ * before the agent, whose first chunk seen need not be their first. */
+static __always_inline bool is_http2_midstream_frame(const __u8 *b, __u32 n) {
+  if (n < 9 || b[0] != 0 || ((b[1] << 8) | b[2]) > 16384 || (b[5] & 0x80)) return false;
+  __u32 length = (b[1] << 8) | b[2];
+  bool stream_zero = (b[5] | b[6] | b[7] | b[8]) == 0;
+  switch (b[3]) {
+    case 0: /* DATA: END_STREAM, PADDED */
+      return (b[4] & ~0x09) == 0 && !stream_zero;
+    case 1: /* HEADERS: END_STREAM, END_HEADERS, PADDED, PRIORITY */
+      return (b[4] & ~0x2d) == 0 && !stream_zero && length > 0;
+    case 6: /* PING (ACK or not), connection-wide */
+      return length == 8 && (b[4] & ~0x01) == 0 && stream_zero;
+    case 8: /* WINDOW_UPDATE */
+      return length == 4 && b[4] == 0;
+  }
+  return false;
+}
+
 static __always_inline bool is_tls_record(const __u8 *b, __u32 n) {
   /* content type handshake/alert/ccs/application data, then version 3.x */
   return n >= 5 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 0x03 && b[2] <= 0x04;
@@ -292,9 +313,10 @@ static __always_inline bool is_tls_record(const __u8 *b, __u32 n) {
 
 /* The first bytes of a chunk, as classify_first_bytes sees them. */
 struct first_bytes {
-  __u8 b[8];
-  __u32 n; /* how many of b are valid */
+  __u8 b[16]; /* 9 cover an HTTP/2 frame header, stream id included */
+  __u32 n;    /* how many of b are valid */
   __u8 dir;
+  __u8 predates_agent; /* the connection was open before the agent: it may be mid-stream */
 };
 
 /* Protocol a chunk's first bytes announce, and the role its sender must then have (request or
@@ -314,6 +336,8 @@ __noinline int classify_first_bytes(const struct first_bytes *fb) {
   if (is_http2_preface(b, n)) return APISENSOR_PROTO_HTTP2 | sender_client << 8;
   if (is_http2_server_settings(b, n)) return APISENSOR_PROTO_HTTP2 | sender_server << 8;
   if (is_tls_record(b, n)) return APISENSOR_PROTO_TLS;
+  /* Who sends a mid-stream frame cannot be told from its header: the agent works the role out. */
+  if (fb->predates_agent && is_http2_midstream_frame(b, n)) return APISENSOR_PROTO_HTTP2;
   return APISENSOR_PROTO_UNKNOWN;
 }
 
@@ -331,10 +355,12 @@ struct stream_kind {
  * from its first byte can be declared OTHER for good. */
 static __always_inline void classify(struct stream_kind k, const void *first, __u32 first_len,
                                      __u8 dir) {
-  struct first_bytes fb = {.n = first_len < sizeof(fb.b) ? first_len : sizeof(fb.b), .dir = dir};
+  struct first_bytes fb = {.n = first_len < sizeof(fb.b) ? first_len : sizeof(fb.b),
+                           .dir = dir,
+                           .predates_agent = !k.opened_under_watch};
   if (bpf_probe_read_user(fb.b, sizeof(fb.b), first)) {
     /* The buffer may end near a page boundary: fall back to the exact length. */
-    if (fb.n == 0 || bpf_probe_read_user(fb.b, fb.n & 7, first)) return;
+    if (fb.n == 0 || bpf_probe_read_user(fb.b, fb.n & 15, first)) return;
   }
   int verdict = classify_first_bytes(&fb);
   __u8 protocol = verdict & 0xff, role = (verdict >> 8) & 0xff;

@@ -97,6 +97,17 @@ void Pipeline::OnDataRecord(const apisensor_data_event& event, std::span<const u
     tracker::ConnectionInfo info;
     info.key = key;
     info.role = RoleOf(event.role);
+    if (info.role == Role::kUnknown) {
+      // Opened before the agent and not self-describing (HTTP/2 frames): the side whose local
+      // port is listening is the server; failing that, the side not on an ephemeral port.
+      if (const std::optional<bool> listening =
+              listening_ports_.IsListening(event.hdr.tgid, event.local.port, now_ns_)) {
+        info.role = *listening ? Role::kServer : Role::kClient;
+      } else if (IsEphemeralPort(event.local.port) != IsEphemeralPort(event.remote.port)) {
+        // The process is gone: the side on an ephemeral port is the client.
+        info.role = IsEphemeralPort(event.local.port) ? Role::kClient : Role::kServer;
+      }
+    }
     info.local = ToAddress(event.local);
     info.remote = ToAddress(event.remote);
     info.process.pid = event.hdr.tgid;

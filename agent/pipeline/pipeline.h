@@ -10,6 +10,7 @@
 
 #include "agent/capture/bpf_capture.h"
 #include "agent/pipeline/filters.h"
+#include "agent/pipeline/listening_ports.h"
 #include "agent/pipeline/record_output.h"
 #include "agent/secrets/credential_redactor.h"
 #include "agent/tracker/connection_table.h"
@@ -62,6 +63,7 @@ class Pipeline final : public capture::RecordSink, private tracker::ExchangeHand
   void OnExchange(tracker::Connection& from, http::Exchange&& exchange) override;
 
   Filters filters_;
+  ListeningPorts listening_ports_;
   secrets::CredentialRedactor& redactor_;
   RecordOutput& output_;
   capture::CopyControl* copy_control_ = nullptr;

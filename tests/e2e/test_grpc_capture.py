@@ -58,3 +58,34 @@ def test_unary_streaming_and_error_calls(start_agent, grpc_server):
     assert ok_get["grpc"]["request_shape"] == "1:varint"
     assert ok_get["grpc"]["response_shape"] == "1:varint 2:string"
     assert counters["duplicates_suppressed"] == 5  # the client's copies
+
+
+def test_channel_opened_before_the_agent_is_partial_never_wrong(start_agent, grpc_server):
+    """A long-lived channel whose connection and HPACK tables predate the agent: its calls are
+    found from their frames, reported from the server (found by its listening port), marked
+    partial, and whatever could not be decoded is absent rather than guessed."""
+    port, server_pid = grpc_server
+    client = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "grpc_app.py"), "channel",
+                               str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert client.stdout.readline().strip() == "ready"
+        agent = start_agent("--port", str(port))
+        out, _ = client.communicate("go\n", timeout=60)
+    finally:
+        client.kill()
+    assert out.splitlines() == ["get 2", "get 3", "list [1, 2, 3]"]
+    exchanges, counters = agent.stop(settle=1.0)
+
+    assert len(exchanges) == 3
+    for ex in exchanges:
+        assert ex["partial"] is True
+        assert ex["protocol"] in ("http/2", "grpc")
+        assert ex["role"] == "server" and ex["pid"] == server_pid
+        # Present means right: nothing decoded from a table the sensor never saw.
+        assert ex["request"]["method"] in ("", "POST")
+        assert ex["request"]["path"] in ("", "/shop.Orders/Get", "/shop.Orders/List")
+        assert ex["response"]["status"] in (0, 200)
+    assert len({ex["stream_id"] for ex in exchanges}) == 3
+    assert counters["duplicates_suppressed"] == 3  # the client's side, also partial
+    assert counters["http2_partial_exchanges"] == 6

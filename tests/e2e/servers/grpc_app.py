@@ -3,6 +3,8 @@ as raw protobuf wire bytes (no generated code needed).
 
   grpc_app.py serve          prints the port, then serves shop.Orders until killed
   grpc_app.py call PORT      makes one call of each kind and prints what came back
+  grpc_app.py channel PORT   opens a channel and makes a call, prints "ready", waits for a line
+                             on stdin, then makes three more calls on the same channel
 
 shop.Orders:
   Get (unary)              {1: id} -> {1: id, 2: "ada"}; id 404 -> NOT_FOUND "order not found"
@@ -11,6 +13,7 @@ shop.Orders:
   Chat (bidi)              each {1: n} -> {1: n + 1}
 """
 import sys
+import time
 from concurrent import futures
 
 import grpc
@@ -93,5 +96,19 @@ def call(port):
         print("chat", [read_id(m) for m in chat_rpc(iter([msg_id(1), msg_id(10)]))])
 
 
+def long_lived_channel(port):
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        get_rpc = channel.unary_unary("/shop.Orders/Get")
+        get_rpc(msg_id(1))  # the connection and both header tables now exist
+        print("ready", flush=True)
+        sys.stdin.readline()
+        print("get", read_id(get_rpc(msg_id(2))))
+        print("get", read_id(get_rpc(msg_id(3))))
+        print("list", [read_id(m) for m in channel.unary_stream("/shop.Orders/List")(b"")],
+              flush=True)
+        time.sleep(1.5)  # a long-lived client: still there when the agent looks it up
+
+
 if __name__ == "__main__":
-    serve() if sys.argv[1] == "serve" else call(int(sys.argv[2]))
+    {"serve": lambda: serve(), "call": lambda: call(int(sys.argv[2])),
+     "channel": lambda: long_lived_channel(int(sys.argv[2]))}[sys.argv[1]]()
