@@ -156,28 +156,59 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Nginx:
+    """A real nginx in a temporary root, with one `server` block; stop() removes it all."""
+
+    def __init__(self, server_block, files=None):
+        if not os.path.exists("/usr/sbin/nginx"):
+            pytest.fail("nginx is not installed: run scripts/setup.sh --with-test-deps")
+        self.root = tempfile.mkdtemp(prefix="apisensor-nginx-")
+        os.chmod(self.root, 0o755)  # nginx's workers run as another user
+        for name, data in (files or {}).items():
+            with open(os.path.join(self.root, name), "wb") as f:
+                f.write(data)
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes 1;
+daemon off;
+pid {self.root}/nginx.pid;
+error_log {self.root}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {self.root};
+  server {{
+{server_block.replace("{root}", self.root)}
+  }}
+}}
+""")
+        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-c", conf, "-p", self.root])
+        self.pid = self.proc.pid
+
+    def wait_for_port(self, port):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"nginx did not listen on {port}: see {self.root}/error.log")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 @pytest.fixture
 def nginx(tls_cert):
     """nginx serving a small JSON body from memory and a file (sent with sendfile), over HTTP on
     `port` and HTTPS on `tls_port`."""
-    if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
-        pytest.fail("nginx is not installed: run scripts/setup.sh --with-test-deps")
-    root = tempfile.mkdtemp(prefix="apisensor-nginx-")
     port, tls_port = free_port(), free_port()
-    with open(os.path.join(root, "data.json"), "w") as f:
-        f.write('{"items":[' + ",".join(str(i) for i in range(2000)) + "]}")
-    conf = os.path.join(root, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {root};
-  server {{
+    data = ('{"items":[' + ",".join(str(i) for i in range(2000)) + "]}").encode()
+    server = Nginx(f"""
     listen 127.0.0.1:{port};
     listen 127.0.0.1:{tls_port} ssl;
     ssl_certificate {tls_cert[0]};
@@ -186,25 +217,14 @@ http {{
     location = /api/ping {{ default_type application/json; return 200 '{{"pong":true}}'; }}
     location = /api/missing {{ return 404; }}
     location = /api/echo {{ default_type application/json; return 201 '{{"stored":true}}'; }}
-    location /static/ {{ alias {root}/; default_type application/json; }}
-  }}
-}}
-""")
-    proc = subprocess.Popen(["/usr/sbin/nginx", "-c", conf, "-p", root])
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    server = Server(proc.args, port, "127.0.0.1")
-    server.root = root
-    server.tls_port = tls_port
-    yield server
-    proc.terminate()
-    proc.wait()
-    shutil.rmtree(root, ignore_errors=True)
+    location /static/ {{ alias {{root}}/; default_type application/json; }}
+""", {"data.json": data})
+    server.wait_for_port(port)
+    handle = Server(server.proc.args, port, "127.0.0.1")
+    handle.root = server.root
+    handle.tls_port = tls_port
+    yield handle
+    server.stop()
 
 
 def curl(*args):

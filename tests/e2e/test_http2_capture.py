@@ -6,12 +6,10 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
-import time
 
 import pytest
 
-from conftest import free_port
+from conftest import Nginx, free_port
 
 BIG = 300_000
 PONG = len('{"pong":true}')
@@ -19,40 +17,18 @@ PONG = len('{"pong":true}')
 
 @pytest.fixture
 def h2_nginx(tls_cert):
-    root = tempfile.mkdtemp(prefix="apisensor-h2-")
-    os.chmod(root, 0o755)  # nginx's workers run as another user
     tls_port, clear_port = free_port(), free_port()
-    with open(os.path.join(root, "blob"), "wb") as f:
-        f.write(os.urandom(BIG))
-    conf = os.path.join(root, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  server {{
+    server = Nginx(f"""
     listen 127.0.0.1:{tls_port} ssl http2;
     listen 127.0.0.1:{clear_port} http2;
     ssl_certificate {tls_cert[0]};
     ssl_certificate_key {tls_cert[1]};
     location = /api/ping {{ default_type application/json; return 200 '{{"pong":true}}'; }}
-    location /files/ {{ alias {root}/; default_type application/octet-stream; }}
-  }}
-}}
-""")
-    proc = subprocess.Popen(["/usr/sbin/nginx", "-c", conf, "-p", root])
-    deadline = time.time() + 10
-    while time.time() < deadline and not os.path.exists(os.path.join(root, "nginx.pid")):
-        time.sleep(0.05)
-    time.sleep(0.2)
-    yield {"tls": tls_port, "clear": clear_port, "pid": proc.pid}
-    proc.terminate()
-    proc.wait()
-    shutil.rmtree(root, ignore_errors=True)
+    location /files/ {{ alias {{root}}/; default_type application/octet-stream; }}
+""", {"blob": os.urandom(BIG)})
+    server.wait_for_port(clear_port)
+    yield {"tls": tls_port, "clear": clear_port, "pid": server.pid}
+    server.stop()
 
 
 def nghttp(*args):
