@@ -20,7 +20,7 @@ build_deps=(
 test_deps=(
   python3 python3-pytest python3-requests python3-grpcio   # e2e harness (Debian's /usr/bin/python3)
   nginx curl wrk procps util-linux                      # real servers and load for e2e, bench
-  nghttp2-client openssl                                 # HTTP/2 clients (nghttp, h2load), certificates
+  nghttp2-client openssl apache2                         # HTTP/2 clients, certificates, h2c upgrade
 )
 
 wanted=("${build_deps[@]}")

@@ -1,5 +1,7 @@
 #include "agent/tracker/connection.h"
 
+#include <cctype>
+
 namespace apisensor::tracker {
 
 Connection::Connection(const ConnectionInfo& info, const ConnectionLimits& limits,
@@ -103,6 +105,19 @@ void Connection::DirectionFeed::OnBytes(std::span<const uint8_t> bytes, uint64_t
   if (auto& h2 = owner_.http2_) return h2->OnData(owner_.Http2Direction(egress_), bytes, ts_ns);
   if (owner_.http1_->upgraded()) return;  // no longer HTTP/1 (WebSocket, CONNECT tunnel …)
   owner_.http1_->OnData(owner_.ParserDirection(egress_), bytes, ts_ns);
+  if (owner_.h2c_upgrade_) owner_.SwitchToHttp2(owner_.http1_->TakeBytesAfterUpgrade(), ts_ns);
+}
+
+void Connection::SwitchToHttp2(std::string after, uint64_t ts_ns) {
+  http::ExchangeSink& sink = *this;
+  http2_ = std::make_unique<http2::Session>(http2_limits_, sink);
+  http2_->OpenUpgradedStream(std::move(*h2c_upgrade_), ts_ns);
+  h2c_upgrade_.reset();
+  info_.http2 = true;
+  if (!after.empty()) {
+    http2_->OnData(http2::Direction::kServer,
+                   {reinterpret_cast<const uint8_t*>(after.data()), after.size()}, ts_ns);
+  }
 }
 
 void Connection::DirectionFeed::OnGap(uint64_t missing, uint64_t ts_ns) {
@@ -111,7 +126,26 @@ void Connection::DirectionFeed::OnGap(uint64_t missing, uint64_t ts_ns) {
   owner_.http1_->OnGap(owner_.ParserDirection(egress_), missing, ts_ns);
 }
 
+namespace {
+
+// A request that asked to switch to HTTP/2 in the clear, answered 101 Switching Protocols.
+bool IsH2cUpgrade(const http::Exchange& e) {
+  if (!e.response || e.response->status != 101) return false;
+  const http::Header* upgrade = e.request.Find("upgrade");
+  if (upgrade == nullptr) return false;
+  std::string value = upgrade->value;
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value.find("h2c") != std::string::npos;
+}
+
+}  // namespace
+
 void Connection::OnExchange(http::Exchange&& exchange) {
+  if (!http2_ && IsH2cUpgrade(exchange)) {
+    // Not reported now: the answer to this request comes on HTTP/2 stream 1.
+    h2c_upgrade_ = std::move(exchange.request);
+    return;
+  }
   handler_.OnExchange(*this, std::move(exchange));
 }
 

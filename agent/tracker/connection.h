@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 
 #include "agent/exchange/exchange_record.h"
 #include "agent/reassembly/stream.h"
@@ -89,6 +91,10 @@ class Connection final : private http::ExchangeSink {
   };
 
   void OnExchange(http::Exchange&& exchange) override;
+  // After an `Upgrade: h2c` request was answered 101: HTTP/2 from here on, the upgraded request
+  // answered on stream 1. `after` is the server's first HTTP/2 bytes if they shared the 101's
+  // chunk.
+  void SwitchToHttp2(std::string after, uint64_t ts_ns);
   http1::Direction ParserDirection(bool egress) const;
   http2::Direction Http2Direction(bool egress) const;
 
@@ -103,6 +109,8 @@ class Connection final : private http::ExchangeSink {
   // One of the two, by the protocol the kernel classified the connection as.
   std::unique_ptr<http1::Session> http1_;
   std::unique_ptr<http2::Session> http2_;
+  http2::Limits http2_limits_;
+  std::optional<http::Request> h2c_upgrade_;  // answered 101, waiting for the switch
 };
 
 }  // namespace apisensor::tracker

@@ -100,6 +100,9 @@ struct Session::Impl {
   Stats stats;
   std::deque<http::Request> pending;
   bool upgraded = false;
+  // Bytes that followed the message that switched protocols, in the same chunk.
+  static constexpr size_t kMaxAfterUpgradeBytes = 64 * 1024;
+  std::string after_upgrade;
   bool closed = false;
   // A gap swallowed response bytes: the next response answers the newest request, and the older
   // ones lost theirs.
@@ -336,10 +339,15 @@ void Session::Impl::Execute(Stream& s, std::span<const uint8_t> bytes, uint64_t 
   s.ts = ts;
   const char* begin = reinterpret_cast<const char*>(bytes.data());
   const char* end = begin + bytes.size();
+  const bool was_upgraded = upgraded;
   const llhttp_errno_t err = llhttp_execute(&s.parser, begin, bytes.size());
-  if (err == HPE_OK || upgraded) return;
   const char* pos = llhttp_get_error_pos(&s.parser);
   const size_t rest = (pos != nullptr && pos >= begin && pos <= end) ? end - pos : 0;
+  if (upgraded && !was_upgraded && err != HPE_OK && rest > 0) {
+    // The new protocol's first bytes may share the chunk with the 101 (an h2c server's SETTINGS).
+    after_upgrade.assign(pos, std::min(rest, kMaxAfterUpgradeBytes));
+  }
+  if (err == HPE_OK || upgraded) return;
   if (err == HPE_PAUSED_UPGRADE) {
     // A request announced an upgrade (or CONNECT). Until a response accepts it, the bytes that
     // follow are of unknown kind; HTTP resumes at the next chunk that starts a request.
@@ -460,6 +468,8 @@ void Session::OnGap(Direction dir, uint64_t missing, uint64_t ts_ns) {
 void Session::OnClose(uint64_t /*ts_ns*/) { impl_->OnClose(); }
 
 bool Session::upgraded() const { return impl_->upgraded; }
+
+std::string Session::TakeBytesAfterUpgrade() { return std::exchange(impl_->after_upgrade, {}); }
 
 const Stats& Session::stats() const { return impl_->stats; }
 

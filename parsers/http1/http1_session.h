@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "parsers/http1/http_message.h"
 
@@ -66,6 +67,9 @@ class Session {
   // True once the connection left HTTP/1 (101 Switching Protocols, or a 2xx to CONNECT); later
   // bytes are ignored and should not be fed.
   bool upgraded() const;
+  // The bytes that followed the switching message in its chunk (up to 64 KiB): the new
+  // protocol's first bytes. Empty after the first call.
+  std::string TakeBytesAfterUpgrade();
 
   const Stats& stats() const;
 

@@ -684,6 +684,11 @@ void Session::OnGap(Direction dir, uint64_t missing, uint64_t ts_ns) {
   impl_->OnGap(dir, missing, ts_ns);
 }
 void Session::OnClose(uint64_t ts_ns) { impl_->OnClose(ts_ns); }
+void Session::OpenUpgradedStream(http::Request request, uint64_t ts_ns) {
+  Impl::Stream* s = impl_->OpenStream(1, ts_ns);
+  s->request = std::move(request);
+  s->request_done = true;
+}
 const Stats& Session::stats() const { return impl_->stats; }
 
 }  // namespace apisensor::http2

@@ -58,6 +58,9 @@ class Session {
   // `missing` bytes of `dir` are lost here: the direction looks for the next chunk that starts
   // with a frame, and its HPACK state is unknown from then on.
   void OnGap(Direction dir, uint64_t missing, uint64_t ts_ns);
+  // The connection switched to HTTP/2 from HTTP/1 (Upgrade: h2c): `request` went as HTTP/1 and
+  // is answered on stream 1. Call before the first HTTP/2 bytes.
+  void OpenUpgradedStream(http::Request request, uint64_t ts_ns);
   // The connection ended: every open stream is emitted (kNoResponse without a response, with
   // body_complete = false where a body was cut).
   void OnClose(uint64_t ts_ns);

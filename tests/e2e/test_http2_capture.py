@@ -5,7 +5,10 @@ once, from nginx's side, with its own stream id, path, status and exact sizes.
 import os
 import re
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
 
 import pytest
 
@@ -94,3 +97,74 @@ def test_h2load_every_stream_reported_once(start_agent, h2_nginx):
     for conn in {ex["remote"]["port"] for ex in exchanges}:
         ids = [ex["stream_id"] for ex in exchanges if ex["remote"]["port"] == conn]
         assert len(ids) == len(set(ids)) == 100
+
+
+@pytest.fixture
+def apache_h2c():
+    """Apache with mod_http2 allowing the HTTP/1.1 `Upgrade: h2c` (nginx does not offer it)."""
+    if not os.path.exists("/usr/sbin/apache2"):
+        pytest.fail("apache2 is not installed: run scripts/setup.sh --with-test-deps")
+    root = tempfile.mkdtemp(prefix="apisensor-apache-")
+    os.makedirs(os.path.join(root, "www"))
+    for d in (root, os.path.join(root, "www")):
+        os.chmod(d, 0o755)
+    with open(os.path.join(root, "www", "ok.json"), "w") as f:
+        f.write('{"ok":true}\n')
+    port = free_port()
+    modules = "/usr/lib/apache2/modules"
+    conf = os.path.join(root, "httpd.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+ServerRoot {root}
+LoadModule mpm_event_module {modules}/mod_mpm_event.so
+LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule http2_module {modules}/mod_http2.so
+Listen 127.0.0.1:{port}
+PidFile {root}/httpd.pid
+ErrorLog {root}/error.log
+User www-data
+Group www-data
+ServerName localhost
+DocumentRoot {root}/www
+Protocols h2c http/1.1
+<Directory {root}/www>
+  Require all granted
+</Directory>
+""")
+    proc = subprocess.Popen(["/usr/sbin/apache2", "-f", conf, "-DFOREGROUND"])
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_h2c_upgrade_from_http1(start_agent, apache_h2c):
+    """curl --http2 on http:// asks to upgrade (GET with Upgrade: h2c); Apache answers 101 and
+    sends the response on HTTP/2 stream 1. The exchange is the request with that answer."""
+    port = apache_h2c
+    agent = start_agent("--port", str(port))
+    for path, code in (("/ok.json", "200"), ("/missing", "404")):
+        out = subprocess.run(["curl", "-sS", "--http2", "-o", "/dev/null", "-w",
+                              "%{http_code} %{http_version}", f"http://127.0.0.1:{port}{path}"],
+                             check=True, capture_output=True, text=True).stdout
+        assert out == f"{code} 2", out
+    exchanges, counters = agent.stop()
+
+    assert sorted((ex["request"]["path"], ex["response"]["status"]) for ex in exchanges) == [
+        ("/missing", 404), ("/ok.json", 200)]
+    for ex in exchanges:
+        assert ex["protocol"] == "http/2" and ex["stream_id"] == 1
+        assert ex["role"] == "server" and ex["comm"] == "apache2"
+        assert ex["request"]["method"] == "GET"
+        assert ex["request"]["headers"]["upgrade"] == "h2c"  # the HTTP/1 request it came as
+        assert "partial" not in ex
+    ok = next(ex for ex in exchanges if ex["request"]["path"] == "/ok.json")
+    assert ok["response"]["body_size"] == len('{"ok":true}\n')
+    assert counters["duplicates_suppressed"] == 2  # curl's copies

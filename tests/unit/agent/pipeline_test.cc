@@ -174,6 +174,31 @@ TEST_F(PipelineTest, Http2ConnectionsAreParsedAsHttp2) {
   EXPECT_EQ(pipeline_.stats().other_protocol_events, 0u);
 }
 
+TEST_F(PipelineTest, H2cUpgradeIsFollowedIntoHttp2) {
+  const std::string upgrade_request =
+      "GET /ok.json HTTP/1.1\r\nHost: h2c.example\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+      "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n";
+  // The 101, then in the same write the server's SETTINGS and the answer on stream 1
+  // (HEADERS :status 200 with END_STREAM|END_HEADERS, static-table index 8).
+  const std::string switching =
+      std::string(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n") +
+      std::string("\0\0\0\x04\0\0\0\0\0", 9) + std::string("\0\0\x01\x01\x05\0\0\0\x01\x88", 10);
+  const std::string preface =
+      std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\x04\0\0\0\0\0", 9);
+  Feed(Data(server_, kIn, 1, upgrade_request, 100));
+  Feed(Data(server_, kOut, 1, switching, 200));
+  Feed(Data(server_, kIn, 1 + static_cast<uint32_t>(upgrade_request.size()), preface, 300));
+  ASSERT_EQ(output_.records.size(), 1u);  // the 101 itself is not an answer
+  const ExchangeRecord& r = output_.records[0];
+  EXPECT_EQ(r.protocol, std::string("http/2"));
+  EXPECT_EQ(r.http.stream_id, 1u);
+  EXPECT_EQ(r.http.request.method, "GET");
+  EXPECT_EQ(r.http.request.target, "/ok.json");
+  ASSERT_TRUE(r.http.response.has_value());
+  EXPECT_EQ(r.http.response->status, 200);
+}
+
 TEST_F(PipelineTest, OtherProtocolsAreCountedNotParsed) {
   SocketSide other = server_;
   other.protocol = APISENSOR_PROTO_OTHER;
