@@ -156,6 +156,18 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_port(port, who, timeout=10):
+    """Returns once something accepts on 127.0.0.1:port; fails the test after `timeout` s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"{who} did not listen on 127.0.0.1:{port} within {timeout} s")
+
+
 class Nginx:
     """A real nginx in a temporary root, with one `server` block; stop() removes it all."""
 
@@ -187,14 +199,7 @@ http {{
         self.pid = self.proc.pid
 
     def wait_for_port(self, port):
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        pytest.fail(f"nginx did not listen on {port}: see {self.root}/error.log")
+        wait_for_port(port, f"nginx (see {self.root}/error.log)")
 
     def stop(self):
         self.proc.terminate()

@@ -5,14 +5,12 @@ once, from nginx's side, with its own stream id, path, status and exact sizes.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 
 import pytest
 
-from conftest import Nginx, free_port
+from conftest import Nginx, free_port, wait_for_port
 
 BIG = 300_000
 PONG = len('{"pong":true}')
@@ -132,13 +130,7 @@ Protocols h2c http/1.1
 </Directory>
 """)
     proc = subprocess.Popen(["/usr/sbin/apache2", "-f", conf, "-DFOREGROUND"])
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_for_port(port, f"apache2 (see {root}/error.log)")
     yield port
     proc.terminate()
     proc.wait()
