@@ -10,26 +10,49 @@ import pytest
 from conftest import HERE, PYTHON
 
 
+BUILD_TESTS = os.path.join(HERE, "..", "..", "build", "tests")
+APP = os.path.join(HERE, "servers", "grpc_app.py")
+IMPLEMENTATIONS = {
+    # python3-grpcio with raw protobuf bytes, and Debian's grpc++ with generated code
+    "python": ([PYTHON, APP, "serve"], [PYTHON, APP, "call"]),
+    "cpp": ([os.environ.get("APISENSOR_ORDERS_SERVER", os.path.join(BUILD_TESTS, "orders_server"))],
+            [os.environ.get("APISENSOR_ORDERS_CLIENT", os.path.join(BUILD_TESTS, "orders_client"))]),
+}
+
+
+def start_grpc_server(argv):
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.strip():
+        proc.kill()
+        pytest.fail(f"the gRPC test server {argv[0]} did not start: run scripts/setup.sh "
+                    "--with-test-deps and build")
+    return proc, int(line)
+
+
+@pytest.fixture(params=sorted(IMPLEMENTATIONS))
+def grpc_impl(request):
+    """A running server of one implementation, and the matching client command."""
+    server_argv, client_argv = IMPLEMENTATIONS[request.param]
+    proc, port = start_grpc_server(server_argv)
+    yield port, proc.pid, client_argv
+    proc.kill()
+    proc.wait()
+
+
 @pytest.fixture
 def grpc_server():
-    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "grpc_app.py"), "serve"],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        if not line.strip():
-            pytest.fail("the gRPC test server did not start: is python3-grpcio installed "
-                        "(scripts/setup.sh --with-test-deps)?")
-        yield int(line), proc.pid
-    finally:
-        proc.kill()
-        proc.wait()
+    proc, port = start_grpc_server(IMPLEMENTATIONS["python"][0])
+    yield port, proc.pid
+    proc.kill()
+    proc.wait()
 
 
-def test_unary_streaming_and_error_calls(start_agent, grpc_server):
-    port, server_pid = grpc_server
+def test_unary_streaming_and_error_calls(start_agent, grpc_impl):
+    port, server_pid, client_argv = grpc_impl
     agent = start_agent("--port", str(port))
-    out = subprocess.run([PYTHON, os.path.join(HERE, "servers", "grpc_app.py"), "call", str(port)],
-                         check=True, capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run([*client_argv, str(port)], check=True, capture_output=True, text=True,
+                         timeout=60).stdout
     assert out.splitlines() == ["get 42", "get-error NOT_FOUND order not found", "list [1, 2, 3]",
                                 "upload 4", "chat [2, 11]"]
     exchanges, counters = agent.stop(settle=1.0)
