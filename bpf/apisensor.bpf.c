@@ -130,6 +130,13 @@ struct ssl_call {
   __u8 dir;      /* apisensor_direction */
   __u8 active;   /* between the entry and the return probe */
   __u8 pad[2];
+  /* The thread's last read from a TLS socket outside any SSL call. Libraries that decrypt from
+   * memory BIOs (gRPC's C core) read the ciphertext first and call SSL_read right after, on the
+   * same thread, so no syscall happens inside the call: this names their socket instead. */
+  __u64 last_read_sk;
+  __u64 last_read_ns;
+  __s32 last_read_fd;
+  __u32 pad2;
 };
 /* Per thread (task storage: found through the task itself, with no hash lookup or LRU lock on
  * a path taken twice per SSL call and once per TLS socket syscall). */
@@ -563,11 +570,23 @@ struct data_call {
 
 /* A socket syscall of a thread that is inside SSL_read/SSL_write: the call's SSL object uses
  * this socket. The first socket syscall of the call wins. */
-static __always_inline void link_ssl_call(int fd, struct sock *sk) {
-  struct ssl_call *call = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, 0);
-  if (call && call->active && call->fd < 0) {
-    call->fd = fd;
-    call->sk = (__u64)sk;
+static __always_inline void link_ssl_call(int fd, struct sock *sk, __u8 dir, bool tls) {
+  /* Ciphertext reads need the thread's storage even before its first SSL call (below). */
+  __u64 flags = tls && dir == APISENSOR_DIR_INGRESS ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0;
+  struct ssl_call *call = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), NULL, flags);
+  if (!call) return;
+  if (call->active) {
+    if (call->fd < 0) {
+      call->fd = fd;
+      call->sk = (__u64)sk;
+    }
+    return;
+  }
+  if (flags) {
+    /* Ciphertext read outside an SSL call: remember it for a memory-BIO SSL_read that follows. */
+    call->last_read_fd = fd;
+    call->last_read_sk = (__u64)sk;
+    call->last_read_ns = bpf_ktime_get_ns();
   }
 }
 
@@ -597,7 +616,7 @@ static __noinline void on_data(const struct data_call *d) {
     }
   }
   if (c->protocol == APISENSOR_PROTO_TLS || c->protocol == APISENSOR_PROTO_UNKNOWN)
-    link_ssl_call(fd, sk);
+    link_ssl_call(fd, sk, dir, c->protocol == APISENSOR_PROTO_TLS);
   if (!is_http(c->protocol)) {
     count(APISENSOR_CNT_BYTES_NOT_COPIED, size);
     return;

@@ -99,6 +99,7 @@ enum apisensor_counter {
   APISENSOR_CNT_CONN_TRACKED,        /* connections entered into the kernel table */
   APISENSOR_CNT_BYTES_PEER_REPORTED, /* bytes of clients whose server here reports them */
   APISENSOR_CNT_TLS_UNLINKED,        /* SSL calls whose socket could not be found */
+  APISENSOR_CNT_TLS_LINKED_BY_READ,  /* SSL objects tied to the socket their thread just read */
   APISENSOR_CNT_MAX,
 };
 

@@ -10,6 +10,9 @@
 #ifndef APISENSOR_OPENSSL_BPF_H_
 #define APISENSOR_OPENSSL_BPF_H_
 
+/* How soon after reading ciphertext a memory-BIO SSL_read must come to be tied to that socket. */
+#define MEMORY_BIO_READ_WINDOW_NS (5 * 1000 * 1000)
+
 static __always_inline int remember_ssl_call(void *ssl, const void *buf, void *len_out, __u8 dir) {
   __u64 pid_tgid = bpf_get_current_pid_tgid();
   if ((__u32)(pid_tgid >> 32) == agent_tgid) return 0;
@@ -23,6 +26,7 @@ static __always_inline int remember_ssl_call(void *ssl, const void *buf, void *l
   call->fd = -1;
   call->dir = dir;
   call->active = 1;
+  call->pad[0] = call->pad[1] = 0;
   return 0;
 }
 
@@ -156,11 +160,20 @@ int BPF_KRETPROBE(apisensor_ssl_return, long ret) {
     /* No syscall inside the call: OpenSSL served it from its buffer (or wrote it to a BIO that
      * is flushed later). The socket it used last time is the one. */
     struct ssl_link *link = bpf_map_lookup_elem(&ssl_links, &key);
-    if (!link) {
+    if (link) {
+      fd = link->fd;
+    } else if (call.dir == APISENSOR_DIR_INGRESS && call.last_read_fd >= 0 && call.last_read_sk &&
+               bpf_ktime_get_ns() - call.last_read_ns < MEMORY_BIO_READ_WINDOW_NS) {
+      /* A memory-BIO library decrypting what this thread just read from a TLS socket; the
+       * link is cached, so this object's writes find the socket too. */
+      struct ssl_link fresh = {.sk = call.last_read_sk, .fd = call.last_read_fd};
+      bpf_map_update_elem(&ssl_links, &key, &fresh, BPF_ANY);
+      count(APISENSOR_CNT_TLS_LINKED_BY_READ, 1);
+      fd = call.last_read_fd;
+    } else {
       count(APISENSOR_CNT_TLS_UNLINKED, 1);
       return 0;
     }
-    fd = link->fd;
   }
   on_tls_data(pid_tgid, fd, call.buf, (__u32)moved, call.dir);
   return 0;

@@ -53,6 +53,8 @@ const char* KernelCounterName(int index) {
       return "kernel_connections_tracked";
     case APISENSOR_CNT_TLS_UNLINKED:
       return "kernel_tls_unlinked";
+    case APISENSOR_CNT_TLS_LINKED_BY_READ:
+      return "kernel_tls_linked_by_read";
     case APISENSOR_CNT_BYTES_PEER_REPORTED:
       return "kernel_bytes_peer_reported";
     default:

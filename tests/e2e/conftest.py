@@ -138,7 +138,7 @@ def tls_cert():
     root = tempfile.mkdtemp(prefix="apisensor-tls-")
     cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
     yield cert, key
     shutil.rmtree(root, ignore_errors=True)

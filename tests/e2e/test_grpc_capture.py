@@ -112,3 +112,31 @@ def test_channel_opened_before_the_agent_is_partial_never_wrong(start_agent, grp
     assert len({ex["stream_id"] for ex in exchanges}) == 3
     assert counters["duplicates_suppressed"] == 3  # the client's side, also partial
     assert counters["http2_partial_exchanges"] == 6
+
+
+def test_grpc_over_tls(start_agent, tls_cert):
+    """python3-grpcio over TLS: gRPC's C core decrypts from memory buffers, so its socket is
+    found from the ciphertext the thread read just before SSL_read (kernel_tls_linked_by_read).
+    Its first writes come before any read and are lost to the sensor, so the exchanges may be
+    partial; what they carry must be right."""
+    proc, port = start_grpc_server([PYTHON, APP, "serve", *tls_cert])
+    try:
+        agent = start_agent("--port", str(port))
+        out = subprocess.run([PYTHON, APP, "call", str(port), tls_cert[0]], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+        assert out.splitlines()[:2] == ["get 42", "get-error NOT_FOUND order not found"]
+        exchanges, counters = agent.stop(settle=1.0)
+    finally:
+        proc.kill()
+        proc.wait()
+
+    calls = sorted((ex["grpc"]["method"], ex["grpc"]["status"], ex["grpc"]["request_messages"],
+                    ex["grpc"]["response_messages"]) for ex in exchanges)
+    assert calls == sorted([("Get", 0, 1, 1), ("Get", 5, 1, 0), ("List", 0, 1, 3),
+                            ("Upload", 0, 4, 1), ("Chat", 0, 2, 2)])
+    for ex in exchanges:
+        assert ex["protocol"] == "grpc" and ex["tls"] is True
+        assert ex["role"] == "server" and ex["pid"] == proc.pid
+        assert ex["request"]["path"] == "/shop.Orders/" + ex["grpc"]["method"]
+    assert counters["kernel_tls_linked_by_read"] >= 1
+    assert counters["http2_hpack_errors"] == 0

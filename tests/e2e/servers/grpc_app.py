@@ -1,8 +1,10 @@
 """A small gRPC service and client for the e2e tests, on Debian's python3-grpcio, with messages
 as raw protobuf wire bytes (no generated code needed).
 
-  grpc_app.py serve          prints the port, then serves shop.Orders until killed
-  grpc_app.py call PORT      makes one call of each kind and prints what came back
+  grpc_app.py serve [CERT KEY]   prints the port, then serves shop.Orders until killed (over
+                                 TLS with the certificate, else h2c)
+  grpc_app.py call PORT [CERT]   makes one call of each kind and prints what came back (TLS
+                                 trusting CERT, for the name localhost, else h2c)
   grpc_app.py channel PORT   opens a channel and makes a call, prints "ready", waits for a line
                              on stdin, then makes three more calls on the same channel
 
@@ -75,14 +77,28 @@ def serve():
         "Chat": grpc.stream_stream_rpc_method_handler(chat),
     })
     server.add_generic_rpc_handlers((handler,))
-    port = server.add_insecure_port("127.0.0.1:0")
+    if len(sys.argv) > 3:
+        with open(sys.argv[2], "rb") as cert, open(sys.argv[3], "rb") as key:
+            credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
     server.wait_for_termination()
 
 
+def open_channel(port):
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "rb") as cert:
+            credentials = grpc.ssl_channel_credentials(root_certificates=cert.read())
+        return grpc.secure_channel(f"127.0.0.1:{port}", credentials,
+                                   options=(("grpc.ssl_target_name_override", "localhost"),))
+    return grpc.insecure_channel(f"127.0.0.1:{port}")
+
+
 def call(port):
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+    with open_channel(port) as channel:
         get_rpc = channel.unary_unary("/shop.Orders/Get")
         print("get", read_id(get_rpc(msg_id(42))))
         try:
