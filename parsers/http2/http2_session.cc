@@ -467,6 +467,7 @@ struct Session::Impl {
     const uint8_t* in = block.bytes.data();
     size_t left = block.bytes.size();
     size_t kept_bytes = 0;
+    out.reserve(16);  // most blocks fit: no regrowth per header
     for (;;) {
       nghttp2_nv nv;
       int flags = 0;
@@ -550,6 +551,7 @@ struct Session::Impl {
       response.version_major = 2;
       response.version_minor = 0;
       response.headers_truncated = truncated;
+      response.headers.reserve(headers.size());
       for (auto& h : headers) {
         if (h.name == ":status") {
           response.status = static_cast<uint16_t>(std::atoi(h.value.c_str()));
@@ -603,6 +605,7 @@ struct Session::Impl {
     for (const auto& h : headers) {
       if (h.name == "content-type" && h.value.starts_with("application/grpc")) s.grpc.emplace();
     }
+    r.headers.reserve(r.headers.size() + headers.size());
     for (auto& h : headers) {
       if (h.name == ":method") {
         r.method = std::move(h.value);
