@@ -343,6 +343,8 @@ void ExchangeJsonWriter::Grpc(const http::Grpc& grpc, std::string_view path) {
     Key("message");
     String(grpc.message);
   }
+  Key("message_count");
+  Uint64(grpc.request.count + grpc.response.count);
   Key("request_messages");
   Uint64(grpc.request.count);
   Key("response_messages");

@@ -197,6 +197,7 @@ TEST(ExchangeJsonTest, GrpcServiceMethodStatusCountsAndShapes) {
   EXPECT_STREQ(g["message"].GetString(), "order not found");
   EXPECT_EQ(g["request_messages"].GetUint(), 1u);
   EXPECT_EQ(g["response_messages"].GetUint(), 2u);
+  EXPECT_EQ(g["message_count"].GetUint(), 3u);
   EXPECT_TRUE(g["compressed"].GetBool());
   EXPECT_STREQ(g["request_shape"].GetString(), "1:varint 2:string");
   EXPECT_FALSE(g.HasMember("response_shape"));
