@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/secrets/auth_observation.h"
 #include "parsers/http1/http_message.h"
 
 namespace apisensor {
@@ -44,6 +45,8 @@ struct ExchangeRecord {
   SocketAddress local;
   SocketAddress remote;
   http::Exchange http;
+  // The request's credential kind, learned before redaction (values are never kept).
+  secrets::AuthObservation auth;
 };
 
 const char* RoleName(Role role);

@@ -150,6 +150,7 @@ void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) 
   r.process = info.process;
   r.local = info.local;
   r.remote = info.remote;
+  secrets::ObserveAuth(r.http.request, r.auth);  // the last moment credentials are in clear
   redactor_.Redact(r.http.request);
   if (r.http.response) {
     redactor_.Redact(*r.http.response);

@@ -217,6 +217,13 @@ void ExchangeJsonWriter::Uint64(uint64_t value) {
   Put(std::string_view(digits, static_cast<size_t>(end.ptr - digits)));
 }
 
+void ExchangeJsonWriter::Int64(int64_t value) {
+  BeforeValue();
+  char digits[21];
+  const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), value);
+  Put(std::string_view(digits, static_cast<size_t>(end.ptr - digits)));
+}
+
 void ExchangeJsonWriter::Bool(bool value) {
   BeforeValue();
   Put(value ? "true" : "false");
@@ -358,6 +365,34 @@ void ExchangeJsonWriter::Grpc(const http::Grpc& grpc, std::string_view path) {
   EndObject();
 }
 
+void ExchangeJsonWriter::Auth(const secrets::AuthObservation& auth) {
+  StartObject();
+  Key("kind");
+  PlainString(secrets::AuthKindName(auth.kind));
+  if (!auth.carrier.empty()) {
+    Key("in");
+    PlainString(auth.carrier_in);
+    Key("name");
+    String(auth.carrier);
+  }
+  if (auth.jwt) {
+    Key("jwt");
+    StartObject();
+    Key("alg");
+    String(auth.jwt->alg);
+    Key("iss");
+    String(auth.jwt->iss);
+    Key("exp");
+    if (auth.jwt->exp) {
+      Int64(*auth.jwt->exp);
+    } else {
+      Null();
+    }
+    EndObject();
+  }
+  EndObject();
+}
+
 void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) {
   size_ = 0;
   need_comma_ = false;
@@ -406,6 +441,8 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
     Key("grpc");
     Grpc(*record.http.grpc, target_.path);
   }
+  Key("auth");
+  Auth(record.auth);
   EndObject();
 
   Put('\n');

@@ -38,6 +38,7 @@ class ExchangeJsonWriter {
   void String(std::string_view s);       // any bytes: escaped, invalid UTF-8 replaced
   void PlainString(std::string_view s);  // a value known to need no escaping
   void Uint64(uint64_t value);
+  void Int64(int64_t value);
   void Bool(bool value);
   void Null();
   void BeforeValue();
@@ -52,6 +53,7 @@ class ExchangeJsonWriter {
   void Response(const http::Response& response);
   void Grpc(const http::Grpc& grpc, std::string_view path);
   void GrpcShape(const char* key, const http::GrpcMessages& messages);
+  void Auth(const secrets::AuthObservation& auth);
   void MessageTail(const http::Message& message);  // headers, sizes, type and flags
   // Writes `headers` as a JSON object, repeated names joined.
   void Headers(const std::vector<http::Header>& headers);

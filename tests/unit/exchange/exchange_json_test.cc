@@ -62,6 +62,26 @@ std::string AppendOne(const ExchangeRecord& r) {
   return out;
 }
 
+TEST(ExchangeJsonTest, AuthKindCarrierAndJwtClaimsButNoSecret) {
+  ExchangeRecord r = SampleRecord();
+  r.auth.kind = secrets::AuthKind::kJwt;
+  r.auth.carrier_in = "cookie";
+  r.auth.carrier = "id";
+  r.auth.jwt = secrets::JwtClaims{"RS256", "https://idp", 1900000000};
+  const rapidjson::Document d = Parse(AppendOne(r));
+  const auto& a = d["auth"];
+  EXPECT_STREQ(a["kind"].GetString(), "jwt");
+  EXPECT_STREQ(a["in"].GetString(), "cookie");
+  EXPECT_STREQ(a["name"].GetString(), "id");
+  EXPECT_STREQ(a["jwt"]["alg"].GetString(), "RS256");
+  EXPECT_STREQ(a["jwt"]["iss"].GetString(), "https://idp");
+  EXPECT_EQ(a["jwt"]["exp"].GetInt64(), 1900000000);
+  r.auth = {};
+  const rapidjson::Document none = Parse(AppendOne(r));
+  EXPECT_STREQ(none["auth"]["kind"].GetString(), "none");
+  EXPECT_FALSE(none["auth"].HasMember("jwt"));
+}
+
 TEST(ExchangeJsonTest, AllFieldsInOrder) {
   ExchangeRecord r = SampleRecord();
   secrets::Fingerprinter fp(secrets::Fingerprinter::Key{});
@@ -71,7 +91,8 @@ TEST(ExchangeJsonTest, AllFieldsInOrder) {
   const rapidjson::Document d = Parse(line);
 
   const char* order[] = {"ts",   "latency_ns", "role",  "protocol", "tls",     "end",     "pid",
-                         "comm", "cgroup_id",  "local", "remote",   "request", "response"};
+                         "comm", "cgroup_id",  "local", "remote",   "request", "response",
+                         "auth"};
   size_t i = 0;
   for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m, ++i) {
     ASSERT_LT(i, std::size(order));
