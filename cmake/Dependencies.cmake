@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(RapidJSON REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
 
 # llhttp: Debian's node-llhttp ships the generated C sources, not a library; build them here.

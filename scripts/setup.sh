@@ -15,6 +15,7 @@ build_deps=(
   libssl-dev libsqlite3-dev libcli11-dev rapidjson-dev libcpp-httplib-dev
   libcapstone-dev                                        # x86 decoding: where TLS probes trap least
   libnghttp2-dev                                         # HPACK for HTTP/2
+  libyaml-cpp-dev                                        # OpenAPI / Swagger documents in YAML
   libhyperscan-dev                                       # one-pass sensitive-data scanning
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # gRPC test service
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev

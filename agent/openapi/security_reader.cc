@@ -1,0 +1,143 @@
+#include "agent/openapi/security_reader.h"
+
+#include <algorithm>
+
+namespace apisensor::openapi {
+namespace {
+
+using NodeId = YamlTree::NodeId;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return lower(x) == lower(y);
+  });
+}
+
+std::string LowerCopy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+ApiKeyLocation LocationOf(std::string_view in) {
+  if (EqualsIgnoreCase(in, "header")) return ApiKeyLocation::kHeader;
+  if (EqualsIgnoreCase(in, "query")) return ApiKeyLocation::kQuery;
+  if (EqualsIgnoreCase(in, "cookie")) return ApiKeyLocation::kCookie;
+  return ApiKeyLocation::kNone;
+}
+
+void ReadType(ReadContext& context, NodeId object, SpecFormat format, SecurityScheme& out) {
+  const std::string_view type = context.Text(context.tree().Find(object, "type"));
+  if (EqualsIgnoreCase(type, "apiKey")) {
+    out.type = SecuritySchemeType::kApiKey;
+    out.in = LocationOf(context.Text(context.tree().Find(object, "in")));
+    out.key_name = std::string(context.Text(context.tree().Find(object, "name")));
+  } else if (EqualsIgnoreCase(type, "oauth2")) {
+    out.type = SecuritySchemeType::kOAuth2;
+  } else if (format == SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "basic")) {
+    out.type = SecuritySchemeType::kHttp;
+    out.scheme = "basic";
+  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "http")) {
+    out.type = SecuritySchemeType::kHttp;
+    out.scheme = LowerCopy(context.Text(context.tree().Find(object, "scheme")));
+    out.bearer_format = std::string(context.Text(context.tree().Find(object, "bearerFormat")));
+  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "openIdConnect")) {
+    out.type = SecuritySchemeType::kOpenIdConnect;
+  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "mutualTLS")) {
+    out.type = SecuritySchemeType::kMutualTls;
+  } else {
+    out.type = SecuritySchemeType::kUnknown;
+    context.Warn(object, "security scheme '" + out.name + "' has an unknown type '" +
+                             std::string(type.substr(0, 64)) + "'");
+  }
+}
+
+}  // namespace
+
+std::vector<SecurityScheme> ReadSecuritySchemes(ReadContext& context, NodeId map,
+                                                SpecFormat format) {
+  std::vector<SecurityScheme> out;
+  const YamlTree& tree = context.tree();
+  if (map == YamlTree::kNoNode) return out;
+  if (!tree.is_map(map)) {
+    context.Warn(map, "security schemes are not a mapping: ignored");
+    return out;
+  }
+  const size_t pairs = tree.size(map);
+  for (size_t i = 0; i < pairs; ++i) {
+    if (out.size() >= context.limits().max_security_schemes) {
+      context.spec().stats.security_entries_over_cap += pairs - i;
+      context.Warn(map, "more than " + std::to_string(context.limits().max_security_schemes) +
+                            " security schemes: the rest ignored");
+      break;
+    }
+    SecurityScheme scheme;
+    scheme.name = std::string(context.Text(tree.key_at(map, i)));
+    const NodeId object = context.Resolve(tree.value_at(map, i));
+    if (!tree.is_map(object)) {
+      if (object != YamlTree::kNoNode) {
+        context.Warn(tree.value_at(map, i),
+                     "security scheme '" + scheme.name + "' is not a mapping: ignored");
+      }
+      continue;
+    }
+    ReadType(context, object, format, scheme);
+    out.push_back(std::move(scheme));
+  }
+  return out;
+}
+
+std::optional<SecurityRequirement> ReadSecurityRequirement(ReadContext& context, NodeId list) {
+  const YamlTree& tree = context.tree();
+  if (!tree.is_sequence(list)) {
+    context.Warn(list, "'security' is not a list: ignored");
+    return std::nullopt;
+  }
+  const SpecLimits& limits = context.limits();
+  SecurityRequirement out;
+  const size_t count = tree.size(list);
+  for (size_t i = 0; i < count; ++i) {
+    if (out.size() >= limits.max_security_alternatives) {
+      context.spec().stats.security_entries_over_cap += count - i;
+      break;
+    }
+    const NodeId alternative = tree.item(list, i);
+    if (!tree.is_map(alternative)) {
+      context.Warn(alternative, "a 'security' entry is not a mapping: ignored");
+      continue;
+    }
+    std::vector<std::string> names;
+    const size_t pairs = tree.size(alternative);
+    for (size_t p = 0; p < pairs; ++p) {
+      if (names.size() >= limits.max_schemes_per_alternative) {
+        context.spec().stats.security_entries_over_cap += pairs - p;
+        break;
+      }
+      const std::string_view name = context.Text(tree.key_at(alternative, p));
+      if (!name.empty()) names.emplace_back(name);
+    }
+    out.push_back(std::move(names));
+  }
+  return out;
+}
+
+bool RequiresCredential(const SecurityRequirement& requirement) {
+  if (requirement.empty()) return false;
+  return std::none_of(requirement.begin(), requirement.end(),
+                      [](const std::vector<std::string>& names) { return names.empty(); });
+}
+
+std::vector<std::string> SchemeNames(const SecurityRequirement& requirement) {
+  std::vector<std::string> out;
+  for (const std::vector<std::string>& alternative : requirement) {
+    for (const std::string& name : alternative) {
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  }
+  return out;
+}
+
+}  // namespace apisensor::openapi
