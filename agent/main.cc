@@ -1,5 +1,7 @@
-// apisensor: the node agent. `trace` prints every HTTP exchange on this host as JSON lines;
-// `run` does the same as a daemon and serves its counters to Prometheus.
+// apisensor: the node agent. `trace` prints every HTTP exchange on this host as JSON lines; `run`
+// is the daemon: it keeps the endpoint inventory (SQLite-backed), compares it with declared
+// OpenAPI specs and serves it, with its counters, over a local HTTP API that `endpoints`,
+// `openapi`, `findings` and `status` query.
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,11 +15,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "agent/api/api_client.h"
+#include "agent/api/api_server.h"
 #include "agent/capture/bpf_capture.h"
 #include "agent/capture/preflight.h"
+#include "agent/daemon/inventory_daemon.h"
 #include "agent/metrics/counters.h"
-#include "agent/metrics/metrics_server.h"
 #include "agent/metrics/status_client.h"
+#include "agent/pipeline/fan_output.h"
 #include "agent/pipeline/jsonl_fd_output.h"
 #include "agent/pipeline/pipeline.h"
 #include "agent/secrets/fingerprint.h"
@@ -55,7 +60,12 @@ struct AgentOptions {
   std::string key_file = "/var/lib/apisensor/fingerprint.key";
   bool ephemeral_key = false;
   std::string tls_probes = "auto";
-  std::optional<std::string> listen;  // `run` only
+  // `run` only:
+  std::optional<std::string> listen;
+  std::string api_token_file;
+  bool print_exchanges = false;
+  daemon::InventoryDaemonOptions inventory;
+  unsigned retention_days = 7;
 };
 
 void AddCaptureOptions(CLI::App& cmd, AgentOptions& o) {
@@ -87,11 +97,26 @@ int Run(const AgentOptions& options) {
     return 2;
   }
   try {
+    const bool daemon_mode = options.listen.has_value();
     secrets::Fingerprinter fingerprinter =
         options.ephemeral_key ? secrets::Fingerprinter::Ephemeral()
                               : secrets::Fingerprinter::FromKeyFile(options.key_file);
     secrets::CredentialRedactor redactor(fingerprinter);
-    pipeline::JsonlFdOutput output(STDOUT_FILENO);
+    pipeline::JsonlFdOutput jsonl(STDOUT_FILENO);
+    std::unique_ptr<daemon::InventoryDaemon> inventory;
+    std::vector<pipeline::RecordOutput*> outputs;
+    if (!daemon_mode || options.print_exchanges) outputs.push_back(&jsonl);
+    if (daemon_mode) {
+      daemon::InventoryDaemonOptions inventory_options = options.inventory;
+      inventory_options.limits.retention_ns =
+          static_cast<uint64_t>(options.retention_days) * 24 * 3600 * 1'000'000'000ULL;
+      inventory = std::make_unique<daemon::InventoryDaemon>(inventory_options);
+      for (const std::string& note : inventory->startup_notes()) {
+        std::fprintf(stderr, "apisensor: %s\n", note.c_str());
+      }
+      outputs.push_back(inventory.get());
+    }
+    pipeline::FanOutput output(outputs);
     pipeline::PipelineOptions pipeline_options;
     pipeline_options.filters = options.filters;
     const int64_t offset =
@@ -109,20 +134,26 @@ int Run(const AgentOptions& options) {
     auto publish = [&] {
       std::vector<metrics::Counter> counters =
           metrics::CollectCounters(pipeline, capture.ReadCounters());
+      if (inventory) {
+        for (metrics::Counter& c : inventory->Counters()) counters.push_back(std::move(c));
+      }
       std::string status = metrics::RenderStatusJson(counters, capture.tls_libraries());
       board.Publish(std::move(counters), std::move(status));
     };
-    std::unique_ptr<metrics::MetricsServer> server;
-    if (options.listen) {
+    std::unique_ptr<api::ApiServer> server;
+    if (daemon_mode) {
       publish();
-      server = std::make_unique<metrics::MetricsServer>(*options.listen, board);
+      inventory->Tick(NowNs(CLOCK_MONOTONIC), NowNs(CLOCK_REALTIME));
+      server = std::make_unique<api::ApiServer>(
+          *options.listen, api::ReadApiToken(options.api_token_file),
+          api::ApiSources{board, inventory->board(), inventory->findings()});
     }
 
     InstallSignalHandlers();
-    std::fprintf(stderr, "apisensor: ready%s%s\n", options.listen ? ", metrics on http://" : "",
-                 options.listen ? (*options.listen + "/metrics").c_str() : "");
+    std::fprintf(stderr, "apisensor: ready%s%s\n", daemon_mode ? ", API on http://" : "",
+                 daemon_mode ? options.listen->c_str() : "");
     uint64_t next_publish = 0;
-    while (!g_stop.load(std::memory_order_relaxed) && !output.broken()) {
+    while (!g_stop.load(std::memory_order_relaxed) && !jsonl.broken()) {
       const int n = capture.Poll(kDrainIntervalMs);
       if (n < 0 && n != -EINTR) {
         throw std::runtime_error("reading the BPF ring buffer failed (" +
@@ -131,6 +162,7 @@ int Run(const AgentOptions& options) {
       const uint64_t now = NowNs(CLOCK_MONOTONIC);
       pipeline.Tick(now);
       output.Flush();
+      if (inventory) inventory->Tick(now, NowNs(CLOCK_REALTIME));
       if (server && now >= next_publish) {
         publish();
         next_publish = now + 1'000'000'000;
@@ -141,6 +173,7 @@ int Run(const AgentOptions& options) {
     }
     pipeline.Shutdown(NowNs(CLOCK_MONOTONIC));
     output.Flush();
+    if (inventory) inventory->Shutdown(NowNs(CLOCK_REALTIME));
     const std::string counters =
         metrics::RenderJson(metrics::CollectCounters(pipeline, capture.ReadCounters()));
     std::fprintf(stderr, "apisensor: counters %s\n", counters.c_str());
@@ -149,6 +182,13 @@ int Run(const AgentOptions& options) {
     std::fprintf(stderr, "apisensor: %s\n", e.what());
     return 1;
   }
+}
+
+void AddClientOptions(CLI::App& cmd, api::ClientOptions& o, std::string& token_file) {
+  cmd.add_option("--server", o.server, "The agent's --listen address")->capture_default_str();
+  cmd.add_option("--api-token-file", token_file,
+                 "File holding the agent's API token (default: $APISENSOR_API_TOKEN)");
+  cmd.add_flag("--json", o.json, "Print JSON instead of a table");
 }
 
 }  // namespace
@@ -173,10 +213,28 @@ int main(int argc, char** argv) {
   AgentOptions run_options;
   std::string listen = "127.0.0.1:9464";
   CLI::App* run = app.add_subcommand(
-      "run", "Run as the node daemon: trace like `trace`, and serve Prometheus metrics.");
+      "run",
+      "Run as the node daemon: keep the endpoint inventory of everything traced, diff it against\n"
+      "declared OpenAPI specs, store it in SQLite, and serve it with the agent's metrics over\n"
+      "HTTP (GET /v1/endpoints, /v1/services, /v1/openapi, /v1/findings, /metrics, /status).");
   apisensor::AddCaptureOptions(*run, run_options);
-  run->add_option("--listen", listen, "Address of the metrics endpoint (GET /metrics, /healthz)")
+  run->add_option("--listen", listen, "Address of the HTTP API and metrics")->capture_default_str();
+  run_options.inventory.db_path = "/var/lib/apisensor/inventory.db";
+  run->add_option("--db", run_options.inventory.db_path,
+                  "SQLite file of the inventory and findings; '' keeps them in memory")
       ->capture_default_str();
+  run->add_option("--spec", run_options.inventory.specs,
+                  "Declared OpenAPI/Swagger spec: SERVICE=FILE, SERVICE=DIR, FILE or DIR "
+                  "(repeatable). Without SERVICE= a spec binds by its servers' ports and hosts.");
+  run->add_option("--retention-days", run_options.retention_days,
+                  "Days without traffic after which a declared endpoint counts as unused")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  run->add_option("--api-token-file", run_options.api_token_file,
+                  "Bearer token the API demands (required when --listen is not loopback; "
+                  "default: $APISENSOR_API_TOKEN)");
+  run->add_flag("--print-exchanges", run_options.print_exchanges,
+                "Also print every exchange as a JSON line on stdout, as `trace` does");
 
   std::string status_server = "127.0.0.1:9464";
   bool status_json = false;
@@ -185,9 +243,70 @@ int main(int argc, char** argv) {
   status->add_option("--server", status_server, "The agent's --listen address")
       ->capture_default_str();
   status->add_flag("--json", status_json, "Print the raw JSON of GET /status");
+  std::string status_token_file;
+  status->add_option("--api-token-file", status_token_file,
+                     "File holding the agent's API token (default: $APISENSOR_API_TOKEN)");
+
+  apisensor::api::ClientOptions endpoints_client;
+  std::string endpoints_token_file;
+  apisensor::api::EndpointsCommand endpoints_command;
+  bool shadow_only = false;
+  CLI::App* endpoints =
+      app.add_subcommand("endpoints",
+                         "List the endpoints a running agent has discovered, with their state\n"
+                         "(declared, shadow, zombie, unused), traffic, auth and sensitive data.");
+  apisensor::AddClientOptions(*endpoints, endpoints_client, endpoints_token_file);
+  endpoints->add_option("--service", endpoints_command.service, "Only this service");
+  endpoints->add_option("--state", endpoints_command.state,
+                        "Only this state: declared, shadow, zombie or unused");
+  endpoints->add_flag("--shadow", shadow_only, "Only shadow endpoints (same as --state shadow)");
+
+  apisensor::api::ClientOptions openapi_client;
+  std::string openapi_token_file;
+  std::string openapi_service;
+  std::string openapi_output = "-";
+  CLI::App* openapi = app.add_subcommand(
+      "openapi", "Write an OpenAPI 3.1 document of what a service was observed to serve.");
+  apisensor::AddClientOptions(*openapi, openapi_client, openapi_token_file);
+  openapi->add_option("--service", openapi_service, "The service (see `apisensor endpoints`)")
+      ->required();
+  openapi->add_option("-o,--output", openapi_output, "File to write ('-': stdout)")
+      ->capture_default_str();
+
+  apisensor::api::ClientOptions findings_client;
+  std::string findings_token_file;
+  std::optional<std::string> findings_type;
+  std::optional<std::string> findings_severity;
+  CLI::App* findings = app.add_subcommand("findings", "List a running agent's findings.");
+  apisensor::AddClientOptions(*findings, findings_client, findings_token_file);
+  findings->add_option("--type", findings_type, "Only this type (e.g. shadow_endpoint)");
+  findings->add_option("--severity", findings_severity,
+                       "Only this severity: info, low, medium, high or critical");
 
   CLI11_PARSE(app, argc, argv);
-  if (*status) return apisensor::metrics::PrintStatus(status_server, status_json);
+  using apisensor::api::ReadApiToken;
+  try {
+    if (*status) {
+      return apisensor::metrics::PrintStatus(status_server, status_json,
+                                             ReadApiToken(status_token_file));
+    }
+    if (*endpoints) {
+      endpoints_client.token = ReadApiToken(endpoints_token_file);
+      if (shadow_only) endpoints_command.state = "shadow";
+      return apisensor::api::PrintEndpoints(endpoints_client, endpoints_command);
+    }
+    if (*openapi) {
+      openapi_client.token = ReadApiToken(openapi_token_file);
+      return apisensor::api::WriteOpenApi(openapi_client, openapi_service, openapi_output);
+    }
+    if (*findings) {
+      findings_client.token = ReadApiToken(findings_token_file);
+      return apisensor::api::PrintFindings(findings_client, findings_type, findings_severity);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "apisensor: %s\n", e.what());
+    return 1;
+  }
   if (*run) {
     run_options.listen = listen;
     return apisensor::Run(run_options);

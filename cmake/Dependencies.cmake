@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(RapidJSON REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
 

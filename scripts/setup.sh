@@ -22,6 +22,7 @@ build_deps=(
 )
 test_deps=(
   python3 python3-pytest python3-requests python3-grpcio   # e2e harness (Debian's /usr/bin/python3)
+  python3-jsonschema                                     # JSON Schema 2020-12 metaschema for OpenAPI checks
   nginx curl wrk procps util-linux                      # real servers and load for e2e, bench
   nghttp2-client openssl apache2                         # HTTP/2 clients, certificates, h2c upgrade
 )

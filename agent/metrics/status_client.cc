@@ -7,16 +7,25 @@
 
 namespace apisensor::metrics {
 
-int PrintStatus(const std::string& server, bool json) {
+int PrintStatus(const std::string& server, bool json, const std::string& token) {
   httplib::Client client("http://" + server);
   client.set_connection_timeout(3);
   client.set_read_timeout(5);
-  const httplib::Result result = client.Get("/status");
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  const httplib::Result result = client.Get("/status", headers);
   if (!result) {
     std::fprintf(stderr,
                  "apisensor: no agent answered at %s; start one with `apisensor run --listen %s`, "
                  "or give its address with --server.\n",
                  server.c_str(), server.c_str());
+    return 1;
+  }
+  if (result->status == 401) {
+    std::fprintf(stderr,
+                 "apisensor: %s requires a token: pass it with --api-token-file or "
+                 "APISENSOR_API_TOKEN.\n",
+                 server.c_str());
     return 1;
   }
   if (result->status != 200) {

@@ -7,6 +7,6 @@
 namespace apisensor::metrics {
 
 // Returns the process exit code; prints one sentence to stderr when the agent cannot be reached.
-int PrintStatus(const std::string& server, bool json);
+int PrintStatus(const std::string& server, bool json, const std::string& token = "");
 
 }  // namespace apisensor::metrics

@@ -12,8 +12,8 @@ namespace apisensor::secrets {
 namespace {
 
 constexpr std::array<std::string_view, kAuthKindCount> kNames = {
-    "none",          "basic",          "bearer", "jwt",  "digest", "api_key_header",
-    "api_key_query", "cookie_session", "mtls",   "other"};
+    "none",           "basic",         "bearer",         "jwt",  "digest",
+    "api_key_header", "api_key_query", "cookie_session", "mtls", "other"};
 
 // A JWT part larger than this is not decoded: the claims we keep sit in small tokens, and the
 // decode must stay cheap on hostile input.
@@ -40,8 +40,8 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view lower_needle
 // Query parameters that conventionally carry an API key or token (compared case-insensitively).
 bool IsCredentialQueryKey(std::string_view key) {
   static constexpr std::array<std::string_view, 12> kKeys = {
-      "api_key", "apikey",     "api-key",  "key",         "access_token", "token",
-      "auth",    "auth_token", "id_token", "x-api-key",   "jwt",          "client_secret"};
+      "api_key", "apikey",     "api-key",  "key",       "access_token", "token",
+      "auth",    "auth_token", "id_token", "x-api-key", "jwt",          "client_secret"};
   for (std::string_view k : kKeys) {
     if (EqualsIgnoreCase(key, k)) return true;
   }

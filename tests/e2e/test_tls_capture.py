@@ -212,7 +212,8 @@ def test_status_lists_probed_and_unprobeable_libraries(tls_cert):
     """`apisensor status` asks a running `apisensor run` what it probes, and why not."""
     fake = tempfile.mkdtemp(prefix="apisensor-status-")
     listen = f"127.0.0.1:{free_port()}"
-    agent = subprocess.Popen([AGENT, "run", "--ephemeral-key", "--listen", listen, "--port", "1"],
+    agent = subprocess.Popen([AGENT, "run", "--ephemeral-key", "--listen", listen, "--db", "",
+                              "--port", "1"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         log = [agent.stderr.readline() for _ in range(1)]

@@ -37,8 +37,8 @@ AuthObservation Observe(std::vector<http::Header> headers, std::string target = 
 }
 
 TEST(AuthObservation, NoCredentialIsNone) {
-  const AuthObservation a = Observe({{"host", "example"}, {"cookie", "theme=dark; lang=en"}},
-                                    "/x?page=2&q=token");
+  const AuthObservation a =
+      Observe({{"host", "example"}, {"cookie", "theme=dark; lang=en"}}, "/x?page=2&q=token");
   EXPECT_EQ(a.kind, AuthKind::kNone);
   EXPECT_FALSE(a.authenticated());
   EXPECT_FALSE(a.jwt.has_value());
@@ -57,8 +57,8 @@ TEST(AuthObservation, AuthorizationSchemes) {
 }
 
 TEST(AuthObservation, JwtClaimsAreDecodedAndNothingElseKept) {
-  const std::string token =
-      Jwt(R"({"alg":"RS256","typ":"JWT"})", R"({"iss":"https://idp.example","sub":"alice","exp":1900000000})");
+  const std::string token = Jwt(R"({"alg":"RS256","typ":"JWT"})",
+                                R"({"iss":"https://idp.example","sub":"alice","exp":1900000000})");
   const AuthObservation a = Observe({{"authorization", "Bearer " + token}});
   ASSERT_EQ(a.kind, AuthKind::kJwt);
   ASSERT_TRUE(a.jwt.has_value());

@@ -1,0 +1,46 @@
+// Which service an exchange belongs to, and who called it. The server side names the service:
+// `<comm>:<port>` of the listening process (Kubernetes attribution replaces this with
+// namespace/workload). A client's call to a host that is not this machine is an egress call:
+// the service is that external API, named by the host its clients asked for.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/exchange/exchange_record.h"
+
+namespace apisensor::inventory {
+
+enum class ServiceKind : uint8_t { kLocal, kExternal };
+std::string_view ServiceKindName(ServiceKind kind);  // "local", "external"
+
+// The addresses of this host: loopback plus every interface address, refreshed on demand.
+class LocalAddresses {
+ public:
+  LocalAddresses() { Refresh(); }
+  void Refresh();
+  bool IsLocal(const SocketAddress& address) const;
+  // For tests: replaces the interface addresses (loopback always counts).
+  void SetForTesting(std::vector<SocketAddress> addresses) { addresses_ = std::move(addresses); }
+
+ private:
+  std::vector<SocketAddress> addresses_;
+};
+
+struct ServiceOfExchange {
+  ServiceKind kind = ServiceKind::kLocal;
+  std::string name;     // "python3:8080", "api.stripe.com"
+  std::string process;  // the serving process's comm ("" for external services)
+  uint16_t port = 0;    // the port the service listens on
+  std::string host;     // Host / :authority the client used, lower-case, "" if none
+  std::string caller;   // the remote address for served calls, the calling process for egress
+};
+
+// Fills `out` (reusing its storage); false when the exchange names no service.
+bool IdentifyService(const ExchangeRecord& record, const LocalAddresses& local,
+                     ServiceOfExchange& out);
+
+}  // namespace apisensor::inventory

@@ -1,0 +1,331 @@
+"""The endpoint inventory end to end: a real HTTP service with declared specs, real clients,
+the real agent (`apisensor run`), and its query API and CLI.
+
+The shop service (servers/shop_service.py) serves declared, deprecated, removed and undeclared
+routes; specs/shop-v2.yaml (current, OpenAPI 3.0) and specs/shop-v1.yaml (older, Swagger 2.0)
+bind to it by their servers URL. The agent must report exactly the expected endpoints and
+classes, keep them across a restart, and write a valid OpenAPI 3.1 document of what it saw.
+"""
+import base64
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+from conftest import AGENT, HERE, PYTHON, free_port, wait_for_port
+import openapi31_rules
+
+
+def b64url(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+
+JWT = b64url({"alg": "RS256", "typ": "JWT"}) + "." + \
+    b64url({"iss": "https://idp.shop.test", "sub": "ada", "exp": 4102444800}) + ".c2lnbmF0dXJl"
+
+
+class InventoryAgent:
+    """`apisensor run` with its API on a free loopback port."""
+
+    def __init__(self, db, specs_dir, service_port):
+        self.api_port = free_port()
+        self.server = f"127.0.0.1:{self.api_port}"
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(
+            [AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
+             "--spec", specs_dir, "--port", str(service_port)],
+            stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if "apisensor: ready" in self.read_log():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("agent did not start: " + self.read_log())
+
+    def read_log(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://{self.server}{path}", timeout=5) as r:
+            return json.loads(r.read())
+
+    def cli(self, *args):
+        result = subprocess.run([AGENT, *args, "--server", self.server], capture_output=True,
+                                text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        assert self.proc.wait(timeout=30) == 0, self.read_log()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def shop():
+    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "shop_service.py"),
+                             "127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    wait_for_port(port, "shop service")
+    yield port
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture
+def specs_dir(shop, tmp_path):
+    d = tmp_path / "specs"
+    d.mkdir()
+    for name in ("shop-v1.yaml", "shop-v2.yaml"):
+        text = open(os.path.join(HERE, "specs", name)).read().replace("@PORT@", str(shop))
+        (d / name).write_text(text)
+    return str(d)
+
+
+def call(port, method, path, headers=None, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=data,
+                                 headers=dict(headers or {}))
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        r.read()
+
+
+def exercise(port):
+    bearer = {"Authorization": "Bearer " + JWT}
+    for _ in range(3):
+        call(port, "GET", "/api/users?page=1", bearer)
+    call(port, "POST", "/api/users", bearer, {"name": "grace", "email": "grace@example.com"})
+    for user in (1, 2, 3):
+        call(port, "GET", f"/api/users/{user}", bearer)
+    call(port, "GET", "/api/orders/A-17", bearer)
+    call(port, "GET", "/api/reports/legacy", bearer)
+    call(port, "GET", "/api/internal/debug")
+    for item in (101, 202):
+        call(port, "GET", f"/api/items/{item}", {"X-API-Key": "k-12345"})
+    call(port, "GET", "/api/health")
+
+
+EXPECTED = {
+    ("GET", "/api/users"): ("declared", 3),
+    ("POST", "/api/users"): ("declared", 1),
+    ("GET", "/api/users/{userId}"): ("declared", 3),
+    ("DELETE", "/api/users/{userId}"): ("unused", 0),
+    ("GET", "/api/orders/{orderId}"): ("zombie", 1),
+    ("GET", "/api/reports/legacy"): ("zombie", 1),
+    ("GET", "/api/internal/debug"): ("shadow", 1),
+    ("GET", "/api/items/{id}"): ("shadow", 2),
+    ("GET", "/api/health"): ("declared", 1),
+}
+
+
+def endpoints_of(agent, service, want=None, timeout=10):
+    """The service's endpoints once the agent has published `want` requests (or the timeout)."""
+    deadline = time.time() + timeout
+    while True:
+        got = agent.get(f"/v1/endpoints?service={service}&limit=1000")["endpoints"]
+        total = sum(e["requests"] for e in got)
+        if want is None or total >= want or time.time() > deadline:
+            return {(e["method"], e["path"]): e for e in got}
+        time.sleep(0.2)
+
+
+def test_inventory_classes_api_cli_openapi_and_restart(shop, specs_dir, tmp_path):
+    db = str(tmp_path / "inventory.db")
+    service = f"python3:{shop}"
+    agent = InventoryAgent(db, specs_dir, shop)
+    try:
+        exercise(shop)
+        want = sum(n for _, n in EXPECTED.values())
+        endpoints = endpoints_of(agent, service, want)
+        got = {k: (e["state"], e["requests"]) for k, e in endpoints.items()}
+        assert got == EXPECTED, agent.read_log()
+
+        users = endpoints[("GET", "/api/users/{userId}")]
+        assert users["status_codes"] == {"200": 3}
+        assert users["auth_schemes"] == {"jwt": 3}
+        assert users["unauthenticated_share"] == 0
+        assert "email" in users["sensitive"]
+        assert users["declared"]["operation_id"] == "getUser"
+        assert users["latency_ms"]["p50"] > 0
+        listing = endpoints[("GET", "/api/users")]
+        assert listing["query_params"] == ["page"]
+        debug = endpoints[("GET", "/api/internal/debug")]
+        assert debug["unauthenticated_share"] == 1
+        assert debug["auth_schemes"] == {"none": 1}
+        items = endpoints[("GET", "/api/items/{id}")]
+        assert items["auth_schemes"] == {"api_key_header": 2}
+        assert items["auth_carriers"] == ["header:x-api-key"]
+        assert endpoints[("GET", "/api/orders/{orderId}")]["declared"]["deprecated"] is True
+        assert endpoints[("GET", "/api/reports/legacy")]["declared"]["removed"] is True
+        # Credentials never reach the API, in any form but their kind.
+        assert "k-12345" not in json.dumps(list(endpoints.values()))
+        assert JWT.split(".")[1] not in json.dumps(list(endpoints.values()))
+
+        detail = agent.get(f"/v1/endpoints/{users['id']}")
+        schema = detail["response"]["schema"]
+        assert schema["type"] == "object"
+        assert set(schema["properties"]) == {"id", "name", "email", "active"}
+        assert schema["properties"]["id"]["type"] == "integer"
+        create = endpoints[("POST", "/api/users")]
+        assert agent.get(f"/v1/endpoints/{create['id']}")["request"]["schema"]["properties"][
+            "email"]["type"] == "string"
+
+        # Filters.
+        shadow = agent.get(f"/v1/endpoints?service={service}&state=shadow")
+        assert {e["path"] for e in shadow["endpoints"]} == {"/api/internal/debug",
+                                                            "/api/items/{id}"}
+        unauth = agent.get(f"/v1/endpoints?service={service}&auth=none")["endpoints"]
+        assert {e["path"] for e in unauth} == {"/api/internal/debug", "/api/health"}
+        emails = agent.get(f"/v1/endpoints?service={service}&sensitive=email")["endpoints"]
+        assert {(e["method"], e["path"]) for e in emails} == {("GET", "/api/users/{userId}"),
+                                                              ("POST", "/api/users")}
+        page = agent.get(f"/v1/endpoints?service={service}&limit=2&offset=2")
+        assert len(page["endpoints"]) == 2 and page["total"] == len(EXPECTED)
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            agent.get("/v1/endpoints?state=haunted")
+        assert bad.value.code == 400
+
+        services = {s["name"]: s for s in agent.get("/v1/services")["services"]}
+        assert services[service]["process"] == "python3"
+        assert services[service]["port"] == shop
+        assert len(services[service]["specs"]) == 2
+
+        findings = agent.get("/v1/findings")["findings"]
+        got_findings = {(f["type"], f["endpoint"]) for f in findings if f["service"] == service}
+        assert got_findings == {
+            ("shadow_endpoint", "GET /api/internal/debug"),
+            ("shadow_endpoint", "GET /api/items/{id}"),
+            ("zombie_endpoint", "GET /api/orders/{orderId}"),
+            ("zombie_endpoint", "GET /api/reports/legacy"),
+        }
+        assert all(f["owasp"] == "API9:2023" for f in findings)
+
+        # The CLI: a table by default, the API's objects with --json.
+        table = agent.cli("endpoints", "--shadow", "--service", service)
+        lines = table.strip().splitlines()
+        assert lines[0].split()[:4] == ["SERVICE", "METHOD", "PATH", "STATE"]
+        assert sorted(line.split()[2] for line in lines[1:]) == ["/api/internal/debug",
+                                                                 "/api/items/{id}"]
+        as_json = json.loads(agent.cli("endpoints", "--service", service, "--json"))
+        assert {(e["method"], e["path"]) for e in as_json} == set(EXPECTED)
+
+        # The observed OpenAPI document.
+        out = tmp_path / "observed.json"
+        agent.cli("openapi", "--service", service, "-o", str(out))
+        doc = json.loads(out.read_text())
+        assert openapi31_rules.violations(doc) == []
+        assert set(doc["paths"]) == {"/api/users", "/api/users/{userId}", "/api/orders/{orderId}",
+                                     "/api/reports/legacy", "/api/internal/debug",
+                                     "/api/items/{id}", "/api/health"}
+        get_user = doc["paths"]["/api/users/{userId}"]["get"]
+        assert get_user["security"] == [{"jwtBearer": []}]
+        assert doc["components"]["securitySchemes"]["jwtBearer"] == {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        assert get_user["responses"]["200"]["content"]["application/json"]["schema"][
+            "properties"]["email"]["type"] == "string"
+        assert "delete" not in doc["paths"]["/api/users/{userId}"]  # unused: not observed
+        assert doc["paths"]["/api/orders/{orderId}"]["get"]["deprecated"] is True
+
+        # Declaring the debug route in the current spec makes it declared within seconds.
+        v2 = os.path.join(specs_dir, "shop-v2.yaml")
+        text = open(v2).read().replace("  /health:", "  /internal/debug:\n    get:\n"
+                                       "      operationId: debug\n      responses:\n"
+                                       "        \"200\": {description: internals}\n  /health:")
+        with open(v2, "w") as f:
+            f.write(text)
+        deadline = time.time() + 10
+        while endpoints_of(agent, service)[("GET", "/api/internal/debug")]["state"] != "declared":
+            assert time.time() < deadline, "spec change not picked up: " + agent.read_log()
+            time.sleep(0.3)
+        with open(v2, "w") as f:  # back as it was, for the restart below
+            f.write(text.replace("  /internal/debug:\n    get:\n      operationId: debug\n"
+                                 "      responses:\n        \"200\": {description: internals}\n",
+                                 ""))
+        deadline = time.time() + 10
+        while endpoints_of(agent, service)[("GET", "/api/internal/debug")]["state"] != "shadow":
+            assert time.time() < deadline, "spec change not picked up: " + agent.read_log()
+            time.sleep(0.3)
+    finally:
+        agent.stop()
+
+    # The inventory survives a restart: the same figures, before any new traffic.
+    agent = InventoryAgent(db, specs_dir, shop)
+    try:
+        assert "restored" in agent.read_log()
+        restored = endpoints_of(agent, service)
+        assert {k: (e["state"], e["requests"]) for k, e in restored.items()} == EXPECTED
+        assert restored[("GET", "/api/users/{userId}")]["auth_schemes"] == {"jwt": 3}
+        assert len(agent.get("/v1/findings")["findings"]) == 4
+        call(shop, "GET", "/api/users/9", {"Authorization": "Bearer " + JWT})
+        after = endpoints_of(agent, service, want=sum(n for _, n in EXPECTED.values()) + 1)
+        assert after[("GET", "/api/users/{userId}")]["requests"] == 4
+    finally:
+        agent.stop()
+
+
+def test_api_demands_a_token_off_loopback(tmp_path):
+    result = subprocess.run([AGENT, "run", "--ephemeral-key", "--listen", "0.0.0.0:1",
+                             "--db", str(tmp_path / "x.db"), "--port", "1"],
+                            capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items()
+                                 if k != "APISENSOR_API_TOKEN"})
+    assert result.returncode != 0
+    assert "token" in result.stderr and "--api-token-file" in result.stderr
+
+
+def test_cli_says_what_to_do_when_no_agent_runs():
+    port = free_port()
+    result = subprocess.run([AGENT, "endpoints", "--server", f"127.0.0.1:{port}"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "no agent answered" in result.stderr and "apisensor run" in result.stderr
+
+
+def test_token_guards_everything_but_healthz(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-token\n")
+    server = f"127.0.0.1:{free_port()}"
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen([AGENT, "run", "--ephemeral-key", "--listen", server, "--db", "",
+                             "--api-token-file", str(token_file), "--port", "1"],
+                            stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        wait_for_port(int(server.split(":")[1]), "agent API", timeout=30)
+        with urllib.request.urlopen(f"http://{server}/healthz", timeout=5) as r:
+            assert r.status == 200
+        for path in ("/v1/endpoints", "/metrics", "/status"):
+            with pytest.raises(urllib.error.HTTPError) as denied:
+                urllib.request.urlopen(f"http://{server}{path}", timeout=5)
+            assert denied.value.code == 401
+        wrong = urllib.request.Request(f"http://{server}/v1/endpoints",
+                                       headers={"Authorization": "Bearer s3cret-tokeX"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(wrong, timeout=5)
+        right = urllib.request.Request(f"http://{server}/v1/endpoints",
+                                       headers={"Authorization": "Bearer s3cret-token"})
+        with urllib.request.urlopen(right, timeout=5) as r:
+            assert json.loads(r.read())["endpoints"] == []
+        denied_cli = subprocess.run([AGENT, "endpoints", "--server", server], capture_output=True,
+                                    text=True, timeout=30)
+        assert denied_cli.returncode == 1 and "requires a token" in denied_cli.stderr
+        for command in (["endpoints"], ["status"], ["findings"]):
+            ok = subprocess.run([AGENT, *command, "--server", server, "--api-token-file",
+                                 str(token_file)], capture_output=True, text=True, timeout=30)
+            assert ok.returncode == 0, ok.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
