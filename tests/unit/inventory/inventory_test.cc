@@ -132,7 +132,8 @@ TEST_F(InventoryTest, DeclaredTemplatesWinAndStatesFollowTheSpec) {
   inv.Observe(Served("GET", "/users/17"));
   inv.Observe(Served("GET", "/orders"));
   inv.Observe(Served("GET", "/internal/debug"));
-  const auto by_key = ByKey(*inv.Publish(kT0 + kSecond).view);
+  const PublishResult published = inv.Publish(kT0 + kSecond);
+  const auto by_key = ByKey(*published.view);
   EXPECT_EQ(by_key.at("python3:8080 GET /users/{userId}")->state, EndpointState::kDeclared);
   EXPECT_EQ(by_key.at("python3:8080 GET /users/{userId}")->declared.operation_id, "getUser");
   EXPECT_EQ(by_key.at("python3:8080 GET /orders")->state, EndpointState::kZombie);
