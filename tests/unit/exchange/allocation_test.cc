@@ -4,42 +4,16 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "agent/secrets/credential_redactor.h"
 #include "exporters/json/exchange_json.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that the replaced operator new above allocates with malloc.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "tests/unit/support/count_allocations.h"
 
 namespace apisensor {
 namespace {
 
-class CountAllocations {
- public:
-  CountAllocations() {
-    allocations = 0;
-    counting = true;
-  }
-  ~CountAllocations() { counting = false; }
-  size_t count() const { return allocations; }
-};
+using test::CountAllocations;
 
 ExchangeRecord Record() {
   ExchangeRecord r;

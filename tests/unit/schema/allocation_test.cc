@@ -3,29 +3,11 @@
 // once per thread and reused; it is warmed up by the first observation.)
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <string_view>
 
 #include "agent/schema/inferred_schema.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that the replaced operator new above allocates with malloc.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "tests/unit/support/count_allocations.h"
 
 namespace apisensor::schema {
 namespace {
@@ -39,12 +21,12 @@ TEST(AllocationTest, KnownShapeObservesWithoutAllocating) {
   InferredSchema schema;
   ASSERT_TRUE(schema.Observe(body, true));
   const size_t memory = schema.MemoryBytes();
-  allocations = 0;
-  counting = true;
-  for (int i = 0; i < 100; ++i) schema.Observe(body, true);
-  schema.Observe(std::string_view(body).substr(0, body.size() / 2), false);
-  counting = false;
-  EXPECT_EQ(allocations, 0u);
+  {
+    test::CountAllocations counter;
+    for (int i = 0; i < 100; ++i) schema.Observe(body, true);
+    schema.Observe(std::string_view(body).substr(0, body.size() / 2), false);
+    EXPECT_EQ(counter.count(), 0u);
+  }
   EXPECT_EQ(schema.MemoryBytes(), memory);
   EXPECT_EQ(schema.samples(), 102u);
 }

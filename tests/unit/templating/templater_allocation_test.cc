@@ -2,42 +2,16 @@
 // the global operator new in this test binary.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "agent/templating/path_templater.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that the replaced operator new above allocates with malloc.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "tests/unit/support/count_allocations.h"
 
 namespace apisensor::templating {
 namespace {
 
-class CountAllocations {
- public:
-  CountAllocations() {
-    allocations = 0;
-    counting = true;
-  }
-  ~CountAllocations() { counting = false; }
-  size_t count() const { return allocations; }
-};
+using test::CountAllocations;
 
 TEST(TemplaterAllocationTest, CounterSeesAllocations) {
   CountAllocations counter;
