@@ -94,6 +94,21 @@ std::shared_ptr<const openapi::ServiceSpecs> CatalogSpecs::For(std::string_view 
   return nullptr;
 }
 
+std::unordered_map<uint16_t, std::string> CatalogSpecs::ServiceNamesByPort() const {
+  std::unordered_map<uint16_t, std::string> names;
+  for (const openapi::LoadedSpec& loaded : catalog_.current()->specs()) {
+    if (loaded.service.empty()) continue;
+    for (const openapi::ServerAddress& server : loaded.spec->servers) {
+      // Only a port the spec writes out, on this host: a default 443 or a remote host says
+      // nothing about which local process serves the API.
+      const bool local = server.host.empty() || server.host == "localhost" ||
+                         server.host.starts_with("127.") || server.host == "::1";
+      if (server.port_explicit && local) names.try_emplace(server.port, loaded.service);
+    }
+  }
+  return names;
+}
+
 std::vector<std::string> CatalogSpecs::ExplicitServices() const {
   return catalog_.current()->ExplicitServices();
 }

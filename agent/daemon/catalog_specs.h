@@ -37,6 +37,7 @@ class CatalogSpecs final : public inventory::DeclaredSpecs {
   std::shared_ptr<const openapi::ServiceSpecs> For(std::string_view service_name, uint16_t port,
                                                    std::string_view host) const override;
   std::vector<std::string> ExplicitServices() const override;
+  std::unordered_map<uint16_t, std::string> ServiceNamesByPort() const override;
   bool Empty() const override { return catalog_.current()->empty(); }
   uint64_t generation() const override { return catalog_.current()->generation(); }
 

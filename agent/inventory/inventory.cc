@@ -82,7 +82,9 @@ Inventory::Inventory(const InventoryLimits& limits, const sensitive::Scanner& sc
       scratch_(scanner.NewScratch()),
       specs_(specs),
       specs_generation_(specs ? specs->generation() : 0),
-      findings_(findings) {}
+      findings_(findings) {
+  if (specs_ != nullptr) port_names_ = specs_->ServiceNamesByPort();
+}
 
 Inventory::~Inventory() = default;
 
@@ -193,6 +195,9 @@ void Inventory::Observe(const ExchangeRecord& record) {
   if (!IdentifyService(record, local_, who_)) {
     ++stats_.exchanges_unattributed;
     return;
+  }
+  if (!port_names_.empty() && who_.kind == ServiceKind::kLocal) {
+    if (auto it = port_names_.find(who_.port); it != port_names_.end()) who_.name = it->second;
   }
   Service* service = FindOrCreateService(who_);
   if (service == nullptr) return;
@@ -369,6 +374,7 @@ void Inventory::Reclassify(Service& service) {
 void Inventory::RefreshSpecs() {
   if (specs_ == nullptr) return;
   specs_generation_ = specs_->generation();
+  port_names_ = specs_->ServiceNamesByPort();
   for (auto& [name, service] : services_) {
     BindSpecs(*service);
     Reclassify(*service);

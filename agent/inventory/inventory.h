@@ -43,6 +43,9 @@ class DeclaredSpecs {
   // Services named by an explicit binding, so their declared endpoints show as unused even
   // before any traffic.
   virtual std::vector<std::string> ExplicitServices() const = 0;
+  // Names that explicit bindings give to local ports: `--spec orders=orders.yaml` whose servers
+  // say port 8080 names the service listening on 8080 "orders" instead of "<comm>:8080".
+  virtual std::unordered_map<uint16_t, std::string> ServiceNamesByPort() const = 0;
   virtual bool Empty() const = 0;
   virtual uint64_t generation() const = 0;
 };
@@ -112,6 +115,7 @@ class Inventory {
   findings::FindingSink* findings_;
   LocalAddresses local_;
   ServiceMap services_;
+  std::unordered_map<uint16_t, std::string> port_names_;  // from the specs, see DeclaredSpecs
   InventoryStats stats_;
   std::vector<std::string> removed_ids_;
   // Reused per exchange so steady traffic does not allocate.

@@ -32,13 +32,13 @@ JWT = b64url({"alg": "RS256", "typ": "JWT"}) + "." + \
 class InventoryAgent:
     """`apisensor run` with its API on a free loopback port."""
 
-    def __init__(self, db, specs_dir, service_port):
+    def __init__(self, db, spec, service_port):
         self.api_port = free_port()
         self.server = f"127.0.0.1:{self.api_port}"
         self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
-             "--spec", specs_dir, "--port", str(service_port)],
+             "--spec", spec, "--port", str(service_port)],
             stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -273,6 +273,21 @@ def test_inventory_classes_api_cli_openapi_and_restart(shop, specs_dir, tmp_path
         call(shop, "GET", "/api/users/9", {"Authorization": "Bearer " + JWT})
         after = endpoints_of(agent, service, want=sum(n for _, n in EXPECTED.values()) + 1)
         assert after[("GET", "/api/users/{userId}")]["requests"] == 4
+    finally:
+        agent.stop()
+
+
+def test_a_mapping_names_the_service(shop, specs_dir, tmp_path):
+    """`--spec shop=FILE`: the process listening on the spec's server port is service "shop"."""
+    agent = InventoryAgent("", "shop=" + os.path.join(specs_dir, "shop-v2.yaml"), shop)
+    try:
+        call(shop, "GET", "/api/users/5", {"Authorization": "Bearer " + JWT})
+        endpoints = endpoints_of(agent, "shop", want=1)
+        assert endpoints[("GET", "/api/users/{userId}")]["state"] == "declared"
+        assert endpoints[("GET", "/api/users/{userId}")]["requests"] == 1
+        assert endpoints[("DELETE", "/api/users/{userId}")]["state"] == "unused"
+        assert [s["name"] for s in agent.get("/v1/services")["services"]] == ["shop"]
+        assert "bound to service shop" in agent.read_log()
     finally:
         agent.stop()
 

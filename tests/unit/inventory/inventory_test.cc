@@ -67,11 +67,19 @@ class FakeSpecs final : public DeclaredSpecs {
     for (const auto& [name, specs] : by_service_) out.push_back(name);
     return out;
   }
+  std::unordered_map<uint16_t, std::string> ServiceNamesByPort() const override {
+    return port_names_;
+  }
+  void NamePort(uint16_t port, std::string name) {
+    port_names_[port] = std::move(name);
+    ++generation_;
+  }
   bool Empty() const override { return by_service_.empty(); }
   uint64_t generation() const override { return generation_; }
 
  private:
   std::map<std::string, std::shared_ptr<const openapi::ServiceSpecs>> by_service_;
+  std::unordered_map<uint16_t, std::string> port_names_;
   uint64_t generation_ = 1;
 };
 
@@ -150,6 +158,21 @@ TEST_F(InventoryTest, DeclaredTemplatesWinAndStatesFollowTheSpec) {
   // A repeat is the same endpoint, not a new finding.
   inv.Observe(Served("GET", "/internal/debug"));
   EXPECT_EQ(findings_.size(), 2u);
+}
+
+TEST_F(InventoryTest, AMappingNamesTheServiceOnItsPort) {
+  FakeSpecs specs;
+  specs.Bind("shop", kShopSpec);
+  specs.NamePort(8080, "shop");
+  Inventory inv({}, scanner_, &specs, &findings_);
+  inv.Observe(Served("GET", "/users/17"));
+  ExchangeRecord other_port = Served("GET", "/users/17");
+  other_port.local.port = 9090;
+  inv.Observe(other_port);
+  const PublishResult published = inv.Publish(kT0 + kSecond);
+  const auto by_key = ByKey(*published.view);
+  EXPECT_EQ(by_key.at("shop GET /users/{userId}")->state, EndpointState::kDeclared);
+  EXPECT_EQ(by_key.at("python3:9090 GET /users/{id}")->state, EndpointState::kShadow);
 }
 
 TEST_F(InventoryTest, SpecLoadedLaterReclassifiesLearnedEndpoints) {
