@@ -133,6 +133,23 @@ void WriteScheme(JsonWriter& w, const Scheme& s) {
   w.EndObject();
 }
 
+// Values are never recorded, so every parameter's schema is the one thing known: a string.
+void WriteParameter(JsonWriter& w, std::string_view name, const char* in, bool required) {
+  w.StartObject();
+  w.Key("name");
+  WriteString(w, name);
+  w.Key("in");
+  w.String(in);
+  w.Key("required");
+  w.Bool(required);
+  w.Key("schema");
+  w.StartObject();
+  w.Key("type");
+  w.String("string");
+  w.EndObject();
+  w.EndObject();
+}
+
 void WriteContent(JsonWriter& w, const inventory::DirectionStats& d) {
   w.Key("content");
   w.StartObject();
@@ -167,35 +184,10 @@ void WriteOperation(JsonWriter& w, const EndpointView& e, const PathTemplate& pa
   if (!path.params.empty() || !s.query_params.entries().empty()) {
     w.Key("parameters");
     w.StartArray();
-    for (const std::string& p : path.params) {
-      w.StartObject();
-      w.Key("name");
-      WriteString(w, p);
-      w.Key("in");
-      w.String("path");
-      w.Key("required");
-      w.Bool(true);
-      w.Key("schema");
-      w.StartObject();
-      w.Key("type");
-      w.String("string");
-      w.EndObject();
-      w.EndObject();
-    }
+    for (const std::string& p : path.params) WriteParameter(w, p, "path", true);
+    // A query parameter sent with every request observed is taken as required.
     for (const inventory::CountedName& q : s.query_params.entries()) {
-      w.StartObject();
-      w.Key("name");
-      WriteString(w, q.name);
-      w.Key("in");
-      w.String("query");
-      w.Key("required");
-      w.Bool(q.count == s.requests);
-      w.Key("schema");
-      w.StartObject();
-      w.Key("type");
-      w.String("string");
-      w.EndObject();
-      w.EndObject();
+      WriteParameter(w, q.name, "query", q.count == s.requests);
     }
     w.EndArray();
   }
