@@ -29,6 +29,8 @@ InventoryDaemon::InventoryDaemon(const InventoryDaemonOptions& options)
   for (const std::string& line : specs_->Describe()) notes_.push_back(line);
   inventory_ =
       std::make_unique<inventory::Inventory>(options.limits, *scanner_, specs_.get(), &findings_);
+  detectors_ =
+      std::make_unique<detectors::DetectorSet>(options.detectors, inventory_->local_addresses());
   if (!options.db_path.empty()) {
     EnsureParentDirectory(options.db_path);
     store_ = std::make_unique<store::InventoryStore>(options.db_path);
@@ -100,6 +102,8 @@ std::vector<metrics::Counter> InventoryDaemon::Counters() const {
       {"inventory_memory_bytes", "Approximate memory held by the inventory", view->memory_bytes,
        true},
       {"findings_dropped", "New findings beyond the finding cap", findings_.dropped()},
+      {"findings_rate_limited", "New findings beyond a type's per-minute limit",
+       findings_.rate_limited()},
       {"spec_reloads", "Times declared specs were reloaded after a file changed",
        specs_->reloads()},
       {"spec_load_errors", "Spec files that could not be loaded (last check)", specs_->ErrorCount(),

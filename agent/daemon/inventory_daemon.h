@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/api/api_server.h"
+#include "agent/detectors/detector_set.h"
 #include "agent/findings/finding_log.h"
 #include "agent/inventory/inventory.h"
 #include "agent/metrics/counters.h"
@@ -26,6 +27,7 @@ struct InventoryDaemonOptions {
   std::string db_path;             // "" keeps the inventory in memory only
   std::vector<std::string> specs;  // --spec arguments: SERVICE=FILE|DIR, FILE or DIR
   inventory::InventoryLimits limits;
+  detectors::DetectorOptions detectors;
 };
 
 class InventoryDaemon final : public pipeline::RecordOutput {
@@ -35,7 +37,11 @@ class InventoryDaemon final : public pipeline::RecordOutput {
   explicit InventoryDaemon(const InventoryDaemonOptions& options);
   ~InventoryDaemon() override;
 
-  void Write(const ExchangeRecord& record) override { inventory_->Observe(record); }
+  void Write(const ExchangeRecord& record) override {
+    if (const inventory::ObservedEndpoint* endpoint = inventory_->Observe(record)) {
+      detectors_->Inspect(record, *endpoint, findings_);
+    }
+  }
   void Flush() override {}
 
   // Call every poll: publishes at most once a second, first taking in specs reloaded since.
@@ -56,6 +62,7 @@ class InventoryDaemon final : public pipeline::RecordOutput {
   std::unique_ptr<CatalogSpecs> specs_;
   findings::FindingLog findings_;
   std::unique_ptr<inventory::Inventory> inventory_;
+  std::unique_ptr<detectors::DetectorSet> detectors_;
   std::unique_ptr<store::InventoryStore> store_;
   std::unique_ptr<store::StoreWriter> writer_;
   api::InventoryBoard board_;

@@ -12,6 +12,14 @@ void FindingLog::Report(const Finding& finding) {
       ++dropped_;
       return;
     }
+    TypeWindow& window = windows_[finding.type];
+    const uint64_t minute = finding.last_seen_ns / 60'000'000'000ULL;
+    if (window.minute != minute) window = TypeWindow{minute, 0};
+    if (window.new_findings >= new_per_type_per_minute_) {
+      ++rate_limited_;
+      return;
+    }
+    ++window.new_findings;
     by_id_.emplace(finding.id, finding);
   } else {
     Finding& known = it->second;
@@ -57,6 +65,11 @@ std::vector<Finding> FindingLog::TakeChanged() {
 uint64_t FindingLog::dropped() const {
   std::lock_guard lock(mu_);
   return dropped_;
+}
+
+uint64_t FindingLog::rate_limited() const {
+  std::lock_guard lock(mu_);
+  return rate_limited_;
 }
 
 size_t FindingLog::size() const {

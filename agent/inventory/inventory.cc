@@ -190,17 +190,17 @@ void Inventory::ReportNewEndpoint(const Service& service, const Endpoint& endpoi
   ++stats_.findings_reported;
 }
 
-void Inventory::Observe(const ExchangeRecord& record) {
+const ObservedEndpoint* Inventory::Observe(const ExchangeRecord& record) {
   ++stats_.exchanges_observed;
   if (!IdentifyService(record, local_, who_)) {
     ++stats_.exchanges_unattributed;
-    return;
+    return nullptr;
   }
   if (!port_names_.empty() && who_.kind == ServiceKind::kLocal) {
     if (auto it = port_names_.find(who_.port); it != port_names_.end()) who_.name = it->second;
   }
   Service* service = FindOrCreateService(who_);
-  if (service == nullptr) return;
+  if (service == nullptr) return nullptr;
   if (!who_.host.empty() && !service->identity.hosts.Contains(who_.host)) {
     const bool first_host = service->identity.hosts.entries().empty();
     service->identity.hosts.Add(who_.host);
@@ -234,13 +234,22 @@ void Inventory::Observe(const ExchangeRecord& record) {
   const uint64_t now_ns = record.ts_unix_ns;
   Endpoint* endpoint =
       FindOrCreateEndpoint(*service, method, path_template, state, declared_ptr, now_ns);
-  if (endpoint == nullptr) return;
+  if (endpoint == nullptr) return nullptr;
   Update(*endpoint, record);
   ServiceView& identity = service->identity;
   ++identity.requests;
   identity.first_seen_ns =
       identity.first_seen_ns == 0 ? now_ns : std::min(identity.first_seen_ns, now_ns);
   identity.last_seen_ns = std::max(identity.last_seen_ns, now_ns);
+  observed_.service = identity.name;
+  observed_.kind = identity.kind;
+  observed_.method = endpoint->method;
+  observed_.path = endpoint->path;
+  observed_.state = endpoint->state;
+  observed_.declared = &endpoint->declared;
+  observed_.stats = &endpoint->stats;
+  observed_.caller = who_.caller;
+  return &observed_;
 }
 
 void Inventory::Update(Endpoint& endpoint, const ExchangeRecord& record) {

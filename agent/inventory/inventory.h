@@ -56,6 +56,19 @@ struct RestoredEndpoint {
   EndpointView endpoint;
 };
 
+// What Observe() placed an exchange in, for the detectors that run right after it. Views into
+// the inventory: valid until the next call on it.
+struct ObservedEndpoint {
+  std::string_view service;
+  ServiceKind kind = ServiceKind::kLocal;
+  std::string_view method;
+  std::string_view path;  // the template
+  EndpointState state = EndpointState::kShadow;
+  const DeclaredInfo* declared = nullptr;  // meaningful unless state is shadow
+  const EndpointStats* stats = nullptr;    // already including this exchange
+  std::string_view caller;                 // remote address, or the calling process for egress
+};
+
 struct PublishResult {
   std::shared_ptr<const InventoryView> view;
   // For the store: endpoints that changed since the last publish, and ids that disappeared
@@ -73,8 +86,9 @@ class Inventory {
   Inventory(const Inventory&) = delete;
   Inventory& operator=(const Inventory&) = delete;
 
-  // `record` is already redacted; its `auth` was observed before redaction.
-  void Observe(const ExchangeRecord& record);
+  // `record` is already redacted; its `auth` was observed before redaction. Returns where the
+  // exchange went, or nullptr when it has no service or a cap turned it away.
+  const ObservedEndpoint* Observe(const ExchangeRecord& record);
   void Restore(const RestoredEndpoint& stored);
   // Looks bindings and declared states up again. Publish() does it by itself when the specs'
   // generation changed (checked there, once a second, never per exchange).
@@ -120,6 +134,7 @@ class Inventory {
   std::vector<std::string> removed_ids_;
   // Reused per exchange so steady traffic does not allocate.
   ServiceOfExchange who_;
+  ObservedEndpoint observed_;
   RequestTarget target_;
   std::string key_;
   std::string media_scratch_;

@@ -39,9 +39,10 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view lower_needle
 
 // Query parameters that conventionally carry an API key or token (compared case-insensitively).
 bool IsCredentialQueryKey(std::string_view key) {
-  static constexpr std::array<std::string_view, 12> kKeys = {
-      "api_key", "apikey",     "api-key",  "key",       "access_token", "token",
-      "auth",    "auth_token", "id_token", "x-api-key", "jwt",          "client_secret"};
+  static constexpr std::array<std::string_view, 16> kKeys = {
+      "api_key",  "apikey",     "api-key",  "key",       "access_token", "token",
+      "auth",     "auth_token", "id_token", "x-api-key", "jwt",          "client_secret",
+      "password", "passwd",     "pwd",      "secret"};
   for (std::string_view k : kKeys) {
     if (EqualsIgnoreCase(key, k)) return true;
   }
@@ -166,9 +167,31 @@ bool ObserveCookies(const http::Request& request, AuthObservation& out) {
 }
 
 bool ObserveQuery(const http::Request& request, AuthObservation& out) {
-  const std::string_view target = request.target;
+  const std::optional<QueryCredential> credential = FindQueryCredential(request.target);
+  if (!credential) return false;
+  if (LooksLikeJwt(credential->value)) {
+    Classify(AuthKind::kJwt, "query", credential->name, out);
+    out.jwt = DecodeJwtClaims(credential->value);
+  } else {
+    Classify(AuthKind::kApiKeyQuery, "query", credential->name, out);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view AuthKindName(AuthKind kind) { return kNames[static_cast<size_t>(kind)]; }
+
+std::optional<AuthKind> AuthKindFromName(std::string_view name) {
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == name) return static_cast<AuthKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<QueryCredential> FindQueryCredential(std::string_view target) {
   const size_t question = target.find('?');
-  if (question == std::string_view::npos) return false;
+  if (question == std::string_view::npos) return std::nullopt;
   std::string_view rest = target.substr(question + 1);
   const size_t fragment = rest.find('#');
   if (fragment != std::string_view::npos) rest = rest.substr(0, fragment);
@@ -180,25 +203,7 @@ bool ObserveQuery(const http::Request& request, AuthObservation& out) {
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (value.empty() || !IsCredentialQueryKey(key)) continue;
-    if (LooksLikeJwt(value)) {
-      Classify(AuthKind::kJwt, "query", key, out);
-      out.jwt = DecodeJwtClaims(value);
-    } else {
-      Classify(AuthKind::kApiKeyQuery, "query", key, out);
-    }
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::string_view AuthKindName(AuthKind kind) { return kNames[static_cast<size_t>(kind)]; }
-
-std::optional<AuthKind> AuthKindFromName(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) return static_cast<AuthKind>(i);
+    if (!value.empty() && IsCredentialQueryKey(key)) return QueryCredential{key, value};
   }
   return std::nullopt;
 }

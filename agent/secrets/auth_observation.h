@@ -57,6 +57,14 @@ struct AuthObservation {
 // query string.
 void ObserveAuth(const http::Request& request, AuthObservation& out);
 
+// The first query parameter of `target` that carries a credential (api_key, token, password,
+// client_secret, ... with a non-empty value), as {name, value}; std::nullopt when none does.
+struct QueryCredential {
+  std::string_view name;
+  std::string_view value;
+};
+std::optional<QueryCredential> FindQueryCredential(std::string_view target);
+
 // The claims of a compact JWT: std::nullopt when its header or payload is not base64url JSON.
 std::optional<JwtClaims> DecodeJwtClaims(std::string_view token);
 

@@ -211,8 +211,15 @@ def test_inventory_classes_api_cli_openapi_and_restart(shop, specs_dir, tmp_path
             ("shadow_endpoint", "GET /api/items/{id}"),
             ("zombie_endpoint", "GET /api/orders/{orderId}"),
             ("zombie_endpoint", "GET /api/reports/legacy"),
+            # No credential, answered 200, on a privileged path.
+            ("unauthenticated_access", "GET /api/internal/debug"),
         }
-        assert all(f["owasp"] == "API9:2023" for f in findings)
+        owasp = {f["type"]: f["owasp"] for f in findings}
+        assert owasp == {"shadow_endpoint": "API9:2023", "zombie_endpoint": "API9:2023",
+                         "unauthenticated_access": "API2:2023"}
+        unauth = next(f for f in findings if f["type"] == "unauthenticated_access")
+        assert unauth["evidence"]["reason"] == "privileged_path"
+        assert unauth["caller"] == "127.0.0.1"
 
         # The CLI: a table by default, the API's objects with --json.
         table = agent.cli("endpoints", "--shadow", "--service", service)
@@ -269,7 +276,7 @@ def test_inventory_classes_api_cli_openapi_and_restart(shop, specs_dir, tmp_path
         restored = endpoints_of(agent, service)
         assert {k: (e["state"], e["requests"]) for k, e in restored.items()} == EXPECTED
         assert restored[("GET", "/api/users/{userId}")]["auth_schemes"] == {"jwt": 3}
-        assert len(agent.get("/v1/findings")["findings"]) == 4
+        assert len(agent.get("/v1/findings")["findings"]) == 5
         call(shop, "GET", "/api/users/9", {"Authorization": "Bearer " + JWT})
         after = endpoints_of(agent, service, want=sum(n for _, n in EXPECTED.values()) + 1)
         assert after[("GET", "/api/users/{userId}")]["requests"] == 4

@@ -1,0 +1,37 @@
+#include "agent/detectors/finding_builder.h"
+
+#include <string>
+
+namespace apisensor::detectors {
+
+bool IsSuccess(const ExchangeRecord& record) {
+  return record.http.response && record.http.response->status >= 200 &&
+         record.http.response->status < 300;
+}
+
+findings::Finding StartFinding(std::string_view type, findings::Severity severity,
+                               std::string_view owasp, std::string_view title,
+                               std::string_view description, const ExchangeRecord& record,
+                               const inventory::ObservedEndpoint& endpoint) {
+  findings::Finding f;
+  f.type = type;
+  f.severity = severity;
+  f.owasp = owasp;
+  f.title = title;
+  f.description = description;
+  f.service = endpoint.service;
+  f.endpoint = std::string(endpoint.method) + " " + std::string(endpoint.path);
+  f.caller = endpoint.caller;
+  f.id = findings::FindingId(f.type, f.service, f.endpoint, f.caller);
+  f.first_seen_ns = f.last_seen_ns = record.ts_unix_ns;
+  f.evidence.emplace_back("request", f.endpoint);
+  f.evidence.emplace_back(
+      "status", record.http.response ? std::to_string(record.http.response->status) : "none");
+  f.evidence.emplace_back("tls", record.tls ? "true" : "false");
+  if (const http::Header* ua = record.http.request.Find("user-agent")) {
+    f.evidence.emplace_back("user_agent", ua->value.substr(0, 128));
+  }
+  return f;
+}
+
+}  // namespace apisensor::detectors

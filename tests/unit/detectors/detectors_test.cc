@@ -1,0 +1,263 @@
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+
+#include "agent/detectors/credential_detectors.h"
+#include "agent/detectors/unauthenticated_access.h"
+#include "agent/findings/finding_log.h"
+
+namespace apisensor::detectors {
+namespace {
+
+constexpr uint64_t kNowS = 1'800'000'000;
+
+SocketAddress V4(const char* ip, uint16_t port) {
+  SocketAddress a;
+  a.family = AF_INET;
+  a.port = port;
+  inet_pton(AF_INET, ip, a.addr.data());
+  return a;
+}
+
+class Recorder final : public findings::FindingSink {
+ public:
+  void Report(const findings::Finding& f) override { reported.push_back(f); }
+  std::vector<findings::Finding> reported;
+};
+
+struct Case {
+  ExchangeRecord record;
+  inventory::EndpointStats stats;
+  inventory::DeclaredInfo declared;
+  inventory::EndpointState state = inventory::EndpointState::kShadow;
+  std::string path = "/api/orders/{id}";
+
+  Case() {
+    record.ts_unix_ns = kNowS * 1'000'000'000ULL;
+    record.role = Role::kServer;
+    record.local = V4("10.0.0.5", 8080);
+    record.remote = V4("10.9.9.9", 51000);
+    record.http.request.method = "GET";
+    record.http.request.target = "/api/orders/7";
+    record.http.request.headers = {{"user-agent", "curl/8"}};
+    record.http.response.emplace();
+    record.http.response->status = 200;
+  }
+
+  // The inventory counts the call before the detectors see it.
+  inventory::ObservedEndpoint Observed() {
+    stats.requests += 1;
+    stats.auth[static_cast<size_t>(record.auth.kind)] += 1;
+    inventory::ObservedEndpoint e;
+    e.service = "shop:8080";
+    e.method = "GET";
+    e.path = path;
+    e.state = state;
+    e.declared = &declared;
+    e.stats = &stats;
+    e.caller = "10.9.9.9";
+    return e;
+  }
+};
+
+std::vector<findings::Finding> Inspect(Detector& d, Case& c) {
+  Recorder r;
+  const inventory::ObservedEndpoint e = c.Observed();
+  d.Inspect(c.record, e, r);
+  return r.reported;
+}
+
+std::string Evidence(const findings::Finding& f, std::string_view key) {
+  for (const auto& [k, v] : f.evidence) {
+    if (k == key) return v;
+  }
+  return "<absent>";
+}
+
+TEST(UnauthenticatedAccess, DeclaredSecuredEndpointAnsweredWithoutCredential) {
+  UnauthenticatedAccess d({});
+  Case c;
+  c.state = inventory::EndpointState::kDeclared;
+  c.declared.secured = true;
+  const auto found = Inspect(d, c);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].type, "unauthenticated_access");
+  EXPECT_EQ(found[0].owasp, "API2:2023");
+  EXPECT_EQ(found[0].severity, findings::Severity::kHigh);
+  EXPECT_EQ(found[0].endpoint, "GET /api/orders/{id}");
+  EXPECT_EQ(Evidence(found[0], "reason"), "declared_secured");
+  EXPECT_EQ(Evidence(found[0], "request"), "GET /api/orders/{id}");  // never the raw path
+}
+
+TEST(UnauthenticatedAccess, NearMissesStayQuiet) {
+  UnauthenticatedAccess d({});
+  {  // Declared secured but refused: the server did its job.
+    Case c;
+    c.state = inventory::EndpointState::kDeclared;
+    c.declared.secured = true;
+    c.record.http.response->status = 401;
+    EXPECT_TRUE(Inspect(d, c).empty());
+  }
+  {  // With a credential.
+    Case c;
+    c.state = inventory::EndpointState::kDeclared;
+    c.declared.secured = true;
+    c.record.auth.kind = secrets::AuthKind::kBearer;
+    EXPECT_TRUE(Inspect(d, c).empty());
+  }
+  {  // A public endpoint: nothing says it should be protected.
+    Case c;
+    c.path = "/api/health";
+    EXPECT_TRUE(Inspect(d, c).empty());
+  }
+  {  // No response at all.
+    Case c;
+    c.declared.secured = true;
+    c.state = inventory::EndpointState::kDeclared;
+    c.record.http.response.reset();
+    EXPECT_TRUE(Inspect(d, c).empty());
+  }
+}
+
+TEST(UnauthenticatedAccess, UsuallyAuthenticatedNeedsABaseline) {
+  UnauthenticatedAccess d({});
+  Case c;
+  c.stats.requests = 19;
+  c.stats.auth[static_cast<size_t>(secrets::AuthKind::kJwt)] = 19;
+  EXPECT_TRUE(Inspect(d, c).empty()) << "19 earlier calls are not a baseline";
+  Case enough;
+  enough.stats.requests = 40;
+  enough.stats.auth[static_cast<size_t>(secrets::AuthKind::kJwt)] = 39;
+  enough.stats.auth[static_cast<size_t>(secrets::AuthKind::kNone)] = 1;
+  const auto found = Inspect(d, enough);  // 39 of 40 earlier calls authenticated: 97.5 %
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(Evidence(found[0], "reason"), "usually_authenticated");
+  Case mixed;
+  mixed.stats.requests = 40;
+  mixed.stats.auth[static_cast<size_t>(secrets::AuthKind::kJwt)] = 36;
+  mixed.stats.auth[static_cast<size_t>(secrets::AuthKind::kNone)] = 4;  // 90 %: optional auth
+  EXPECT_TRUE(Inspect(d, mixed).empty());
+}
+
+TEST(UnauthenticatedAccess, SensitiveResponsesAndPrivilegedPaths) {
+  UnauthenticatedAccess d({});
+  Case sensitive;
+  sensitive.stats.response.sensitive.Add(sensitive::Kind::kEmail);
+  const auto a = Inspect(d, sensitive);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(Evidence(a[0], "reason"), "sensitive_response");
+  EXPECT_EQ(Evidence(a[0], "sensitive"), "email");
+  Case admin;
+  admin.path = "/api/Admin/users";
+  const auto b = Inspect(d, admin);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(Evidence(b[0], "reason"), "privileged_path");
+  EXPECT_TRUE(d.IsPrivileged("/actuator/env"));
+  EXPECT_FALSE(d.IsPrivileged("/api/administrators-guide"));  // a segment, not a prefix
+  EXPECT_FALSE(d.IsPrivileged("/debugger"));
+}
+
+TEST(CredentialInUrl, KeysAndPasswordsInTheQuery) {
+  CredentialInUrl d;
+  Case c;
+  c.record.http.request.target = "/api/orders/7?page=2&api_key=k-123";
+  const auto found = Inspect(d, c);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].type, "credential_in_url");
+  EXPECT_EQ(Evidence(found[0], "query_parameter"), "api_key");
+  for (const auto& f : found[0].evidence) EXPECT_EQ(f.second.find("k-123"), std::string::npos);
+  Case password;
+  password.record.http.request.target = "/login?user=ada&password=hunter2";
+  EXPECT_EQ(Inspect(d, password).size(), 1u);
+  Case near;
+  near.record.http.request.target = "/search?keyword=token&monkey=1&api_key=";
+  EXPECT_TRUE(Inspect(d, near).empty());
+}
+
+TEST(CleartextCredentials, OnlyBetweenHostsAndOnlyWithoutTls) {
+  inventory::LocalAddresses local;
+  local.SetForTesting({V4("10.0.0.5", 0)});
+  CleartextCredentials d(local);
+  Case c;
+  c.record.auth.kind = secrets::AuthKind::kBasic;
+  const auto found = Inspect(d, c);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].severity, findings::Severity::kHigh);
+  EXPECT_EQ(Evidence(found[0], "auth"), "basic");
+  Case tls = Case();
+  tls.record.auth.kind = secrets::AuthKind::kBasic;
+  tls.record.tls = true;
+  EXPECT_TRUE(Inspect(d, tls).empty());
+  Case loopback;
+  loopback.record.auth.kind = secrets::AuthKind::kBasic;
+  loopback.record.remote = V4("127.0.0.1", 40000);
+  EXPECT_TRUE(Inspect(d, loopback).empty());
+  Case same_host;
+  same_host.record.auth.kind = secrets::AuthKind::kBasic;
+  same_host.record.remote = V4("10.0.0.5", 40000);
+  EXPECT_TRUE(Inspect(d, same_host).empty());
+  Case anonymous;
+  EXPECT_TRUE(Inspect(d, anonymous).empty());
+}
+
+TEST(WeakJwt, AlgNoneMissingExpiryAndExpiredAccepted) {
+  WeakJwt d;
+  Case none;
+  none.record.auth.kind = secrets::AuthKind::kJwt;
+  none.record.auth.jwt = secrets::JwtClaims{"None", "idp", static_cast<int64_t>(kNowS + 60)};
+  auto found = Inspect(d, none);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].severity, findings::Severity::kCritical);
+  EXPECT_EQ(Evidence(found[0], "problem"), "alg_none");
+
+  Case no_exp;
+  no_exp.record.auth.kind = secrets::AuthKind::kJwt;
+  no_exp.record.auth.jwt = secrets::JwtClaims{"RS256", "idp", std::nullopt};
+  found = Inspect(d, no_exp);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(Evidence(found[0], "problem"), "no_expiry");
+
+  Case expired;
+  expired.record.auth.kind = secrets::AuthKind::kJwt;
+  expired.record.auth.jwt = secrets::JwtClaims{"RS256", "idp", static_cast<int64_t>(kNowS - 1)};
+  found = Inspect(d, expired);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(Evidence(found[0], "problem"), "expired_accepted");
+  EXPECT_NE(found[0].id, Inspect(d, no_exp)[0].id);  // different problems, different findings
+
+  Case rejected = expired;  // expired, and the server said 401: correct behaviour
+  rejected.record.http.response->status = 401;
+  EXPECT_TRUE(Inspect(d, rejected).empty());
+  Case fine;
+  fine.record.auth.kind = secrets::AuthKind::kJwt;
+  fine.record.auth.jwt = secrets::JwtClaims{"ES256", "idp", static_cast<int64_t>(kNowS + 600)};
+  EXPECT_TRUE(Inspect(d, fine).empty());
+}
+
+TEST(FindingLog, RepeatsUpdateOneFindingAndNewOnesAreRateLimitedPerType) {
+  findings::FindingLog log(1000, 2);
+  findings::Finding f;
+  f.type = "credential_in_url";
+  f.id = "a";
+  f.last_seen_ns = f.first_seen_ns = 60'000'000'000ULL;
+  log.Report(f);
+  log.Report(f);
+  EXPECT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.All()[0].count, 2u);
+  f.id = "b";
+  log.Report(f);
+  f.id = "c";
+  log.Report(f);  // a third new finding of this type in the same minute
+  EXPECT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.rate_limited(), 1u);
+  f.type = "weak_jwt";  // another type has its own budget
+  log.Report(f);
+  EXPECT_EQ(log.size(), 3u);
+  f.type = "credential_in_url";
+  f.id = "d";
+  f.last_seen_ns += 60'000'000'000ULL;  // next minute
+  log.Report(f);
+  EXPECT_EQ(log.size(), 4u);
+}
+
+}  // namespace
+}  // namespace apisensor::detectors
