@@ -104,6 +104,8 @@ std::vector<metrics::Counter> InventoryDaemon::Counters() const {
       {"findings_dropped", "New findings beyond the finding cap", findings_.dropped()},
       {"findings_rate_limited", "New findings beyond a type's per-minute limit",
        findings_.rate_limited()},
+      {"detector_callers_untracked", "Callers the stateful detectors had no room to track",
+       detectors_->untracked_callers()},
       {"spec_reloads", "Times declared specs were reloaded after a file changed",
        specs_->reloads()},
       {"spec_load_errors", "Spec files that could not be loaded (last check)", specs_->ErrorCount(),

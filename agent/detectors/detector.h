@@ -18,6 +18,21 @@ struct DetectorOptions {
   // least `baseline_calls` earlier calls carried a credential.
   double authenticated_share = 0.95;
   uint64_t baseline_calls = 20;
+  // auth_failure_burst: this many 401/403 for one caller and service within the window.
+  uint64_t auth_failures = 20;
+  uint64_t auth_failure_window_ns = 60ULL * 1'000'000'000;
+  // object_enumeration: this many distinct parameter values from one caller on one endpoint
+  // within the window, with at least this share answered 2xx.
+  size_t enumeration_values = 50;
+  uint64_t enumeration_window_ns = 60ULL * 1'000'000'000;
+  double enumeration_success_share = 0.8;
+  // excessive_data_exposure: after this many responses, one at least `exposure_min_bytes` and
+  // `exposure_size_factor` times the mean of those before it; or new sensitive kinds.
+  uint64_t exposure_baseline_responses = 20;
+  uint64_t exposure_min_bytes = 64 * 1024;
+  double exposure_size_factor = 10;
+  // Callers (or caller/host pairs) a detector keeps state for; more are counted, not tracked.
+  size_t max_tracked_callers = 4096;
   // Path segments that make an endpoint privileged (compared case-insensitively).
   std::vector<std::string> privileged_segments = {"admin",  "internal",   "debug",   "actuator",
                                                   "manage", "management", "console", "private",

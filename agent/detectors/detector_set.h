@@ -8,6 +8,10 @@
 
 namespace apisensor::detectors {
 
+class AuthFailureBurst;
+class NewExternalApi;
+class ObjectEnumeration;
+
 class DetectorSet {
  public:
   // `local` must outlive the set.
@@ -18,8 +22,14 @@ class DetectorSet {
     for (const auto& d : detectors_) d->Inspect(record, endpoint, sink);
   }
 
+  // Callers the stateful detectors could not keep state for (their caps were full).
+  uint64_t untracked_callers() const;
+
  private:
   std::vector<std::unique_ptr<Detector>> detectors_;
+  const AuthFailureBurst* auth_failures_ = nullptr;  // owned by detectors_
+  const NewExternalApi* external_apis_ = nullptr;    // owned by detectors_
+  const ObjectEnumeration* enumeration_ = nullptr;   // owned by detectors_
 };
 
 }  // namespace apisensor::detectors

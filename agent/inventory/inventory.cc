@@ -289,7 +289,13 @@ void Inventory::Update(Endpoint& endpoint, const ExchangeRecord& record) {
   s.callers.Add(who_.caller);
 
   ObserveBody(s.request, request, QueryOf(request.target));
-  if (response) ObserveBody(s.response, *response, {});
+  observed_.new_response_sensitive = {};
+  if (response) {
+    const sensitive::KindSet before = s.response.sensitive;
+    const bool first = s.response.messages == 0;
+    ObserveBody(s.response, *response, {});
+    if (!first) observed_.new_response_sensitive = s.response.sensitive.Without(before);
+  }
 }
 
 void Inventory::ObserveBody(DirectionStats& direction, const http::Message& message,

@@ -67,6 +67,9 @@ struct ObservedEndpoint {
   const DeclaredInfo* declared = nullptr;  // meaningful unless state is shadow
   const EndpointStats* stats = nullptr;    // already including this exchange
   std::string_view caller;                 // remote address, or the calling process for egress
+  // Sensitive kinds this exchange's response showed that no earlier response of the endpoint
+  // had (empty for the endpoint's first response: nothing to compare with).
+  sensitive::KindSet new_response_sensitive;
 };
 
 struct PublishResult {

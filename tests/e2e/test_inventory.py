@@ -299,6 +299,29 @@ def test_a_mapping_names_the_service(shop, specs_dir, tmp_path):
         agent.stop()
 
 
+def test_refused_credentials_burst_is_one_finding(shop, specs_dir):
+    """25 refused calls from one client within seconds: one auth_failure_burst finding."""
+    agent = InventoryAgent("", specs_dir, shop)
+    try:
+        for _ in range(25):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                call(shop, "GET", "/api/account")
+            assert refused.value.code == 401
+        deadline = time.time() + 10
+        while True:
+            bursts = [f for f in agent.get("/v1/findings?type=auth_failure_burst")["findings"]]
+            if bursts or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(bursts) == 1, agent.read_log()
+        assert bursts[0]["service"] == f"python3:{shop}"
+        assert bursts[0]["caller"] == "127.0.0.1"
+        assert bursts[0]["owasp"] == "API2:2023"
+        assert bursts[0]["evidence"]["failures_in_window"] == "20"
+    finally:
+        agent.stop()
+
+
 def test_api_demands_a_token_off_loopback(tmp_path):
     result = subprocess.run([AGENT, "run", "--ephemeral-key", "--listen", "0.0.0.0:1",
                              "--db", str(tmp_path / "x.db"), "--port", "1"],

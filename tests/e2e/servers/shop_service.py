@@ -4,7 +4,8 @@ Usage: shop_service.py HOST   (prints the chosen port on stdout, then serves unt
 
 Under /api: the declared routes of specs/shop-v2.yaml (users, orders, health), a route only the
 older specs/shop-v1.yaml declares (reports/legacy), and routes no spec declares (internal/debug,
-items/<n>), so the sensor's declared/shadow/zombie/unused classes can be checked exactly.
+items/<n>), so the sensor's declared/shadow/zombie/unused classes can be checked exactly; and
+account, which answers 401 to callers without credentials.
 """
 import http.server
 import json
@@ -49,6 +50,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(200, {"threads": 4, "heap": 1024})
         if len(parts) == 2 and parts[0] == "items":
             return self._send(200, {"id": parts[1], "stock": 3})
+        if parts == ["account"]:  # refuses callers without credentials
+            if not self.headers.get("Authorization"):
+                return self._send(401, {"error": "login required"})
+            return self._send(200, {"plan": "pro"})
         if parts == ["health"]:
             return self._send(200, {"ok": True})
         return self._send(404, {"error": "not found"})

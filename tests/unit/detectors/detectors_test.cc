@@ -1,7 +1,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include "agent/detectors/caller_detectors.h"
 #include "agent/detectors/credential_detectors.h"
+#include "agent/detectors/exposure_detectors.h"
 #include "agent/detectors/unauthenticated_access.h"
 #include "agent/findings/finding_log.h"
 
@@ -231,6 +233,171 @@ TEST(WeakJwt, AlgNoneMissingExpiryAndExpiredAccepted) {
   fine.record.auth.kind = secrets::AuthKind::kJwt;
   fine.record.auth.jwt = secrets::JwtClaims{"ES256", "idp", static_cast<int64_t>(kNowS + 600)};
   EXPECT_TRUE(Inspect(d, fine).empty());
+}
+
+TEST(AuthFailureBurst, ManyRefusalsFromOneCallerWithinTheWindow) {
+  DetectorOptions options;
+  options.auth_failures = 5;
+  AuthFailureBurst d(options);
+  findings::FindingLog log;
+  auto refuse = [&](const char* caller, uint64_t offset_s, uint16_t status = 401) {
+    Case c;
+    c.record.ts_unix_ns += offset_s * 1'000'000'000ULL;
+    c.record.http.response->status = status;
+    inventory::ObservedEndpoint e = c.Observed();
+    e.caller = caller;
+    d.Inspect(c.record, e, log);
+  };
+  for (int i = 0; i < 4; ++i) refuse("10.9.9.9", static_cast<uint64_t>(i));
+  refuse("10.8.8.8", 4);       // another caller does not add to the first one's count
+  refuse("10.9.9.9", 4, 200);  // a success is not a failure
+  EXPECT_EQ(log.size(), 0u);
+  refuse("10.9.9.9", 5, 403);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.All()[0].type, "auth_failure_burst");
+  EXPECT_EQ(log.All()[0].caller, "10.9.9.9");
+  EXPECT_EQ(log.All()[0].endpoint, "*");
+  // Slow guessing: the same number of failures spread beyond the window never fires.
+  AuthFailureBurst slow(options);
+  findings::FindingLog quiet;
+  for (uint64_t i = 0; i < 20; ++i) {
+    Case c;
+    c.record.ts_unix_ns += i * 30 * 1'000'000'000ULL;
+    c.record.http.response->status = 401;
+    slow.Inspect(c.record, c.Observed(), quiet);
+  }
+  EXPECT_EQ(quiet.size(), 0u);
+}
+
+TEST(AuthFailureBurst, TrackedCallersAreBounded) {
+  DetectorOptions options;
+  options.max_tracked_callers = 3;
+  AuthFailureBurst d(options);
+  Recorder r;
+  std::vector<std::string> callers;
+  for (int i = 0; i < 10; ++i) callers.push_back("10.0.0." + std::to_string(i));
+  for (const std::string& caller : callers) {
+    Case c;
+    c.record.http.response->status = 401;
+    inventory::ObservedEndpoint e = c.Observed();
+    e.caller = caller;
+    d.Inspect(c.record, e, r);
+  }
+  EXPECT_EQ(d.untracked(), 7u);
+}
+
+TEST(NewExternalApi, FirstCallPerProcessAndHostOnly) {
+  NewExternalApi d({});
+  findings::FindingLog log;
+  auto call = [&](const char* process, const char* host, inventory::ServiceKind kind) {
+    Case c;
+    inventory::ObservedEndpoint e = c.Observed();
+    e.kind = kind;
+    e.service = host;
+    e.caller = process;
+    d.Inspect(c.record, e, log);
+  };
+  call("billing", "api.stripe.com", inventory::ServiceKind::kExternal);
+  call("billing", "api.stripe.com", inventory::ServiceKind::kExternal);
+  call("billing", "hooks.slack.com", inventory::ServiceKind::kExternal);
+  call("python3", "localhost:9000", inventory::ServiceKind::kLocal);  // not external
+  ASSERT_EQ(log.size(), 2u);
+  for (const auto& f : log.All()) {
+    EXPECT_EQ(f.type, "new_external_api");
+    EXPECT_EQ(f.owasp, "API10:2023");
+    EXPECT_EQ(f.count, 1u);
+  }
+}
+
+TEST(ObjectEnumeration, OneCallerWalkingIdsMostlyAnswered) {
+  DetectorOptions options;
+  options.enumeration_values = 10;
+  ObjectEnumeration d(options);
+  findings::FindingLog log;
+  auto fetch = [&](int id, const char* caller, uint16_t status = 200, uint64_t offset_s = 0) {
+    Case c;
+    c.record.ts_unix_ns += offset_s * 1'000'000'000ULL;
+    c.record.http.request.target = "/api/orders/" + std::to_string(id) + "?expand=1";
+    c.record.http.response->status = status;
+    inventory::ObservedEndpoint e = c.Observed();
+    e.caller = caller;
+    d.Inspect(c.record, e, log);
+  };
+  for (int i = 0; i < 9; ++i) fetch(i, "10.9.9.9");
+  for (int i = 0; i < 30; ++i) fetch(i % 3, "10.7.7.7");   // many calls, few distinct objects
+  for (int i = 0; i < 9; ++i) fetch(100 + i, "10.6.6.6");  // another caller's walk is separate
+  EXPECT_EQ(log.size(), 0u);
+  fetch(9, "10.9.9.9");
+  ASSERT_EQ(log.size(), 1u);
+  const findings::Finding f = log.All()[0];
+  EXPECT_EQ(f.type, "object_enumeration");
+  EXPECT_EQ(f.owasp, "API1:2023");
+  EXPECT_EQ(f.caller, "10.9.9.9");
+  EXPECT_EQ(Evidence(f, "distinct_values"), "10");
+  for (const auto& [k, v] : f.evidence) EXPECT_EQ(v.find("/api/orders/9"), std::string::npos);
+  fetch(10, "10.9.9.9");
+  EXPECT_EQ(log.All()[0].count, 1u);  // reported once per walk
+}
+
+TEST(ObjectEnumeration, ScannersCollectingErrorsAndSlowWalksAreNotBola) {
+  DetectorOptions options;
+  options.enumeration_values = 10;
+  ObjectEnumeration d(options);
+  Recorder r;
+  for (int i = 0; i < 20; ++i) {  // mostly 404: guessing, not reading
+    Case c;
+    c.record.http.request.target = "/api/orders/" + std::to_string(i);
+    c.record.http.response->status = i % 4 == 0 ? 200 : 404;
+    d.Inspect(c.record, c.Observed(), r);
+  }
+  ObjectEnumeration slow(options);
+  for (int i = 0; i < 20; ++i) {  // one object every 10 s: never 10 within a minute
+    Case c;
+    c.record.ts_unix_ns += static_cast<uint64_t>(i) * 10'000'000'000ULL;
+    c.record.http.request.target = "/api/orders/" + std::to_string(i);
+    slow.Inspect(c.record, c.Observed(), r);
+  }
+  Case no_parameter;
+  no_parameter.path = "/api/orders";
+  no_parameter.record.http.request.target = "/api/orders";
+  d.Inspect(no_parameter.record, no_parameter.Observed(), r);
+  EXPECT_TRUE(r.reported.empty());
+}
+
+TEST(ExcessiveDataExposure, OversizedResponseAfterWarmUp) {
+  ExcessiveDataExposure d({});
+  Case c;
+  c.stats.response.messages = 21;  // 20 earlier responses of 1 KiB, and this one
+  c.record.http.response->body_size = 512 * 1024;
+  c.stats.response.body_bytes = 20 * 1024 + c.record.http.response->body_size;
+  const auto found = Inspect(d, c);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].owasp, "API3:2023");
+  EXPECT_EQ(Evidence(found[0], "usual_body_bytes"), "1024");
+  Case young = c;  // the same response before the baseline exists
+  young.stats.response.messages = 5;
+  young.stats.response.body_bytes = 4 * 1024 + young.record.http.response->body_size;
+  EXPECT_TRUE(Inspect(d, young).empty());
+  Case big_but_usual;  // always large: 512 KiB is its normal size
+  big_but_usual.stats.response.messages = 21;
+  big_but_usual.record.http.response->body_size = 600 * 1024;
+  big_but_usual.stats.response.body_bytes = 20 * 500 * 1024 + 600 * 1024;
+  EXPECT_TRUE(Inspect(d, big_but_usual).empty());
+}
+
+TEST(ExcessiveDataExposure, NewSensitiveKindsInResponses) {
+  ExcessiveDataExposure d({});
+  Case c;
+  c.stats.response.messages = 30;
+  c.stats.response.body_bytes = 30 * 100;
+  c.record.http.response->body_size = 100;
+  Recorder r;
+  inventory::ObservedEndpoint e = c.Observed();
+  e.new_response_sensitive.Add(sensitive::Kind::kCreditCard);
+  d.Inspect(c.record, e, r);
+  ASSERT_EQ(r.reported.size(), 1u);
+  EXPECT_EQ(r.reported[0].severity, findings::Severity::kHigh);
+  EXPECT_EQ(Evidence(r.reported[0], "new_sensitive"), "credit_card");
 }
 
 TEST(FindingLog, RepeatsUpdateOneFindingAndNewOnesAreRateLimitedPerType) {

@@ -234,6 +234,26 @@ TEST_F(InventoryTest, EgressCallsAreExternalServices) {
   EXPECT_EQ(e.stats.tls, 1u);
 }
 
+TEST_F(InventoryTest, ObserveSaysWhereTheExchangeWentAndWhatIsNewInItsResponse) {
+  Inventory inv({}, scanner_, nullptr, nullptr);
+  const ObservedEndpoint* first = inv.Observe(Served("GET", "/users/1", 200, R"({"id":1})"));
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->service, "python3:8080");
+  EXPECT_EQ(first->path, "/users/{id}");
+  EXPECT_EQ(first->caller, "10.1.2.3");
+  EXPECT_EQ(first->stats->requests, 1u);
+  EXPECT_TRUE(first->new_response_sensitive.empty());
+  const ObservedEndpoint* second =
+      inv.Observe(Served("GET", "/users/2", 200, R"({"id":2,"email":"ada@example.com"})"));
+  EXPECT_TRUE(second->new_response_sensitive.Has(sensitive::Kind::kEmail));
+  const ObservedEndpoint* third =
+      inv.Observe(Served("GET", "/users/3", 200, R"({"id":3,"email":"bob@example.com"})"));
+  EXPECT_TRUE(third->new_response_sensitive.empty());  // no longer new
+  ExchangeRecord orphan = Served("GET", "/x");
+  orphan.role = Role::kUnknown;
+  EXPECT_EQ(inv.Observe(orphan), nullptr);
+}
+
 TEST_F(InventoryTest, CapsCountWhatTheyTurnAway) {
   InventoryLimits limits;
   limits.max_services = 1;
