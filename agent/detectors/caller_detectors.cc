@@ -17,9 +17,14 @@ void AuthFailureBurst::Inspect(const ExchangeRecord& record,
   if (it == windows_.end()) {
     if (windows_.size() >= options_.max_tracked_callers) {
       // Forget windows that have closed before refusing a newcomer.
-      std::erase_if(windows_, [&](const auto& entry) {
-        return record.ts_unix_ns - entry.second.start_ns > options_.auth_failure_window_ns;
-      });
+      // Sweeping closed windows costs a pass over the table: at most once per quarter window,
+      // so a flood of new callers against a full table stays cheap.
+      if (record.ts_unix_ns >= next_sweep_ns_) {
+        next_sweep_ns_ = record.ts_unix_ns + options_.auth_failure_window_ns / 4;
+        std::erase_if(windows_, [&](const auto& entry) {
+          return record.ts_unix_ns - entry.second.start_ns > options_.auth_failure_window_ns;
+        });
+      }
       if (windows_.size() >= options_.max_tracked_callers) {
         ++untracked_;
         return;

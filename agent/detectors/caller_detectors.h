@@ -29,6 +29,7 @@ class AuthFailureBurst final : public Detector {
   DetectorOptions options_;
   std::unordered_map<std::string, Window> windows_;  // "service caller"
   uint64_t untracked_ = 0;
+  uint64_t next_sweep_ns_ = 0;
   std::string key_;
 };
 

@@ -31,6 +31,17 @@ struct DetectorOptions {
   uint64_t exposure_baseline_responses = 20;
   uint64_t exposure_min_bytes = 64 * 1024;
   double exposure_size_factor = 10;
+  // rate_anomaly: calls per bucket per caller and endpoint; EWMA baseline after a warm-up; a
+  // bucket is anomalous above mean + z * sigma (and at least `rate_min_calls`), or above the cap.
+  uint64_t rate_bucket_ns = 10ULL * 1'000'000'000;
+  double rate_ewma_alpha = 0.2;
+  uint64_t rate_warmup_buckets = 6;
+  double rate_z = 4;
+  uint64_t rate_min_calls = 50;
+  uint64_t rate_absolute_cap = 1000;
+  // privileged_function_access: a privileged endpoint's first calls form its known callers.
+  uint64_t privileged_baseline_calls = 20;
+  size_t max_callers_per_privileged_endpoint = 256;
   // Callers (or caller/host pairs) a detector keeps state for; more are counted, not tracked.
   size_t max_tracked_callers = 4096;
   // Path segments that make an endpoint privileged (compared case-insensitively).

@@ -1,5 +1,6 @@
 #include "agent/detectors/detector_set.h"
 
+#include "agent/detectors/behaviour_detectors.h"
 #include "agent/detectors/caller_detectors.h"
 #include "agent/detectors/credential_detectors.h"
 #include "agent/detectors/exposure_detectors.h"
@@ -22,10 +23,17 @@ DetectorSet::DetectorSet(const DetectorOptions& options, const inventory::LocalA
   enumeration_ = enumeration.get();
   detectors_.push_back(std::move(enumeration));
   detectors_.push_back(std::make_unique<ExcessiveDataExposure>(options));
+  auto rates = std::make_unique<RateAnomaly>(options);
+  rates_ = rates.get();
+  detectors_.push_back(std::move(rates));
+  auto privileged = std::make_unique<PrivilegedFunctionAccess>(options);
+  privileged_ = privileged.get();
+  detectors_.push_back(std::move(privileged));
 }
 
 uint64_t DetectorSet::untracked_callers() const {
-  return auth_failures_->untracked() + external_apis_->untracked() + enumeration_->untracked();
+  return auth_failures_->untracked() + external_apis_->untracked() + enumeration_->untracked() +
+         rates_->untracked() + privileged_->untracked();
 }
 
 }  // namespace apisensor::detectors

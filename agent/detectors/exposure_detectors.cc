@@ -60,9 +60,14 @@ void ObjectEnumeration::Inspect(const ExchangeRecord& record,
   auto it = walks_.find(key_);
   if (it == walks_.end()) {
     if (walks_.size() >= options_.max_tracked_callers) {
-      std::erase_if(walks_, [&](const auto& entry) {
-        return record.ts_unix_ns - entry.second.start_ns > options_.enumeration_window_ns;
-      });
+      // Sweeping closed windows costs a pass over the table: at most once per quarter window,
+      // so a flood of new callers against a full table stays cheap.
+      if (record.ts_unix_ns >= next_sweep_ns_) {
+        next_sweep_ns_ = record.ts_unix_ns + options_.enumeration_window_ns / 4;
+        std::erase_if(walks_, [&](const auto& entry) {
+          return record.ts_unix_ns - entry.second.start_ns > options_.enumeration_window_ns;
+        });
+      }
       if (walks_.size() >= options_.max_tracked_callers) {
         ++untracked_;
         return;

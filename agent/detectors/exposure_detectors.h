@@ -35,6 +35,7 @@ class ObjectEnumeration final : public Detector {
   DetectorOptions options_;
   std::unordered_map<std::string, Walk> walks_;  // "service method template caller"
   uint64_t untracked_ = 0;
+  uint64_t next_sweep_ns_ = 0;
   std::string key_;
 };
 

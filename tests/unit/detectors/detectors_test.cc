@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include "agent/detectors/behaviour_detectors.h"
 #include "agent/detectors/caller_detectors.h"
 #include "agent/detectors/credential_detectors.h"
 #include "agent/detectors/exposure_detectors.h"
@@ -398,6 +399,77 @@ TEST(ExcessiveDataExposure, NewSensitiveKindsInResponses) {
   ASSERT_EQ(r.reported.size(), 1u);
   EXPECT_EQ(r.reported[0].severity, findings::Severity::kHigh);
   EXPECT_EQ(Evidence(r.reported[0], "new_sensitive"), "credit_card");
+}
+
+// Sends `calls` requests from one caller spread over the bucket that starts `bucket` buckets
+// after the case's time.
+void Burst(Detector& d, findings::FindingSink& sink, uint64_t bucket, int calls,
+           const char* caller = "10.9.9.9") {
+  for (int i = 0; i < calls; ++i) {
+    Case c;
+    c.record.ts_unix_ns = (kNowS / 10 * 10 + bucket * 10) * 1'000'000'000ULL +
+                          static_cast<uint64_t>(i) * (9'000'000'000ULL / (calls + 1));
+    inventory::ObservedEndpoint e = c.Observed();
+    e.caller = caller;
+    d.Inspect(c.record, e, sink);
+  }
+}
+
+TEST(RateAnomaly, SpikeAboveTheCallersOwnBaseline) {
+  RateAnomaly d({});
+  findings::FindingLog log;
+  for (uint64_t b = 0; b < 10; ++b) Burst(d, log, b, 5);
+  EXPECT_EQ(log.size(), 0u);
+  Burst(d, log, 10, 120);
+  ASSERT_EQ(log.size(), 1u);
+  const findings::Finding f = log.All()[0];
+  EXPECT_EQ(f.type, "rate_anomaly");
+  EXPECT_EQ(f.owasp, "API4:2023");
+  EXPECT_EQ(f.count, 1u);  // once per bucket, not per call
+  EXPECT_EQ(Evidence(f, "reason"), "baseline");
+  EXPECT_EQ(Evidence(f, "usual_calls_per_bucket"), "5");
+}
+
+TEST(RateAnomaly, NearMisses) {
+  findings::FindingLog log;
+  RateAnomaly busy({});  // a steadily busy caller growing a little is not an anomaly
+  for (uint64_t b = 0; b < 10; ++b) Burst(busy, log, b, 60);
+  Burst(busy, log, 10, 75);
+  RateAnomaly young({});  // no baseline yet: only the absolute cap applies
+  Burst(young, log, 0, 5);
+  Burst(young, log, 1, 300);
+  RateAnomaly small({});  // a spike too small to matter
+  for (uint64_t b = 0; b < 10; ++b) Burst(small, log, b, 1);
+  Burst(small, log, 10, 30);
+  EXPECT_EQ(log.size(), 0u);
+  RateAnomaly capped({});
+  Burst(capped, log, 0, 1000);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(Evidence(log.All()[0], "reason"), "absolute_cap");
+}
+
+TEST(PrivilegedFunctionAccess, NewCallerAfterTheBaseline) {
+  PrivilegedFunctionAccess d({});
+  findings::FindingLog log;
+  auto call = [&](const char* caller, const char* path, uint16_t status = 200) {
+    Case c;
+    c.path = path;
+    c.record.http.response->status = status;
+    inventory::ObservedEndpoint e = c.Observed();
+    e.caller = caller;
+    d.Inspect(c.record, e, log);
+  };
+  for (int i = 0; i < 21; ++i) call(i % 2 ? "10.0.0.1" : "10.0.0.2", "/api/admin/users");
+  call("10.0.0.3", "/api/users/{id}");  // not privileged
+  EXPECT_EQ(log.size(), 0u);
+  call("10.6.6.6", "/api/admin/users", 403);  // refused: the control worked
+  call("10.6.6.7", "/api/admin/users");
+  call("10.6.6.7", "/api/admin/users");  // known from now on
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.All()[0].type, "privileged_function_access");
+  EXPECT_EQ(log.All()[0].owasp, "API5:2023");
+  EXPECT_EQ(log.All()[0].caller, "10.6.6.7");
+  EXPECT_EQ(log.All()[0].count, 1u);
 }
 
 TEST(FindingLog, RepeatsUpdateOneFindingAndNewOnesAreRateLimitedPerType) {
