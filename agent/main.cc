@@ -20,6 +20,7 @@
 #include "agent/capture/bpf_capture.h"
 #include "agent/capture/preflight.h"
 #include "agent/daemon/inventory_daemon.h"
+#include "agent/detectors/detector_config.h"
 #include "agent/metrics/counters.h"
 #include "agent/metrics/status_client.h"
 #include "agent/pipeline/fan_output.h"
@@ -233,6 +234,10 @@ int main(int argc, char** argv) {
   run->add_option("--api-token-file", run_options.api_token_file,
                   "Bearer token the API demands (required when --listen is not loopback; "
                   "default: $APISENSOR_API_TOKEN)");
+  std::string detector_config;
+  run->add_option("--detector-config", detector_config,
+                  "YAML file of detector thresholds (see agent/detectors/detector_config.h); "
+                  "unset keys keep their defaults");
   run->add_flag("--print-exchanges", run_options.print_exchanges,
                 "Also print every exchange as a JSON line on stdout, as `trace` does");
 
@@ -308,6 +313,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (*run) {
+    if (!detector_config.empty()) {
+      try {
+        run_options.inventory.detectors = apisensor::detectors::LoadDetectorConfig(detector_config);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "apisensor: %s\n", e.what());
+        return 2;
+      }
+    }
     run_options.listen = listen;
     return apisensor::Run(run_options);
   }

@@ -32,13 +32,13 @@ JWT = b64url({"alg": "RS256", "typ": "JWT"}) + "." + \
 class InventoryAgent:
     """`apisensor run` with its API on a free loopback port."""
 
-    def __init__(self, db, spec, service_port):
+    def __init__(self, db, spec, service_port, *extra):
         self.api_port = free_port()
         self.server = f"127.0.0.1:{self.api_port}"
         self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
-             "--spec", spec, "--port", str(service_port)],
+             "--spec", spec, "--port", str(service_port), *extra],
             stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -299,9 +299,12 @@ def test_a_mapping_names_the_service(shop, specs_dir, tmp_path):
         agent.stop()
 
 
-def test_refused_credentials_burst_is_one_finding(shop, specs_dir):
-    """25 refused calls from one client within seconds: one auth_failure_burst finding."""
-    agent = InventoryAgent("", specs_dir, shop)
+def test_refused_credentials_burst_is_one_finding(shop, specs_dir, tmp_path):
+    """25 refused calls from one client within seconds: one auth_failure_burst finding, reported
+    every 10 failures as --detector-config says."""
+    config = tmp_path / "detectors.yaml"
+    config.write_text("auth_failure_burst: {failures: 10, window_s: 60}\n")
+    agent = InventoryAgent("", specs_dir, shop, "--detector-config", str(config))
     try:
         for _ in range(25):
             with pytest.raises(urllib.error.HTTPError) as refused:
@@ -317,9 +320,23 @@ def test_refused_credentials_burst_is_one_finding(shop, specs_dir):
         assert bursts[0]["service"] == f"python3:{shop}"
         assert bursts[0]["caller"] == "127.0.0.1"
         assert bursts[0]["owasp"] == "API2:2023"
+        deadline = time.time() + 5
+        while bursts[0]["count"] < 2 and time.time() < deadline:
+            time.sleep(0.2)
+            bursts = agent.get("/v1/findings?type=auth_failure_burst")["findings"]
+        assert bursts[0]["count"] == 2  # at 10 and 20 failures
         assert bursts[0]["evidence"]["failures_in_window"] == "20"
     finally:
         agent.stop()
+
+
+def test_bad_detector_config_is_one_sentence(tmp_path):
+    config = tmp_path / "detectors.yaml"
+    config.write_text("rate_anomaly: {zz: 3}\n")
+    result = subprocess.run([AGENT, "run", "--ephemeral-key", "--db", "", "--detector-config",
+                             str(config)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "rate_anomaly.zz is not a setting" in result.stderr
 
 
 def test_api_demands_a_token_off_loopback(tmp_path):

@@ -4,6 +4,7 @@
 #include "agent/detectors/behaviour_detectors.h"
 #include "agent/detectors/caller_detectors.h"
 #include "agent/detectors/credential_detectors.h"
+#include "agent/detectors/detector_config.h"
 #include "agent/detectors/exposure_detectors.h"
 #include "agent/detectors/unauthenticated_access.h"
 #include "agent/findings/finding_log.h"
@@ -496,6 +497,62 @@ TEST(FindingLog, RepeatsUpdateOneFindingAndNewOnesAreRateLimitedPerType) {
   f.last_seen_ns += 60'000'000'000ULL;  // next minute
   log.Report(f);
   EXPECT_EQ(log.size(), 4u);
+}
+
+}  // namespace
+}  // namespace apisensor::detectors
+
+namespace apisensor::detectors {
+namespace {
+
+TEST(DetectorConfig, EveryKeyParsesAndUnsetOnesKeepTheirDefaults) {
+  const DetectorOptions o = ParseDetectorConfig(R"(
+unauthenticated_access: {authenticated_share: 0.9, privileged_segments: [admin, ops]}
+auth_failure_burst: {failures: 5, window_s: 30}
+object_enumeration: {values: 100, window_s: 120, success_share: 0.5}
+excessive_data_exposure: {baseline_responses: 50, min_bytes: 1024, size_factor: 4}
+rate_anomaly: {bucket_s: 5, ewma_alpha: 0.1, warmup_buckets: 12, z: 3, min_calls: 10,
+               absolute_cap: 500}
+privileged_function_access: {baseline_calls: 5}
+max_tracked_callers: 100
+)",
+                                                "t.yaml");
+  EXPECT_DOUBLE_EQ(o.authenticated_share, 0.9);
+  EXPECT_EQ(o.baseline_calls, DetectorOptions{}.baseline_calls);  // not set: default
+  EXPECT_EQ(o.privileged_segments, (std::vector<std::string>{"admin", "ops"}));
+  EXPECT_EQ(o.auth_failures, 5u);
+  EXPECT_EQ(o.auth_failure_window_ns, 30'000'000'000ULL);
+  EXPECT_EQ(o.enumeration_values, 100u);
+  EXPECT_EQ(o.enumeration_window_ns, 120'000'000'000ULL);
+  EXPECT_EQ(o.exposure_min_bytes, 1024u);
+  EXPECT_EQ(o.rate_bucket_ns, 5'000'000'000ULL);
+  EXPECT_DOUBLE_EQ(o.rate_z, 3);
+  EXPECT_EQ(o.rate_absolute_cap, 500u);
+  EXPECT_EQ(o.privileged_baseline_calls, 5u);
+  EXPECT_EQ(o.max_tracked_callers, 100u);
+  EXPECT_EQ(ParseDetectorConfig("", "empty.yaml").auth_failures, 20u);
+}
+
+TEST(DetectorConfig, MistakesAreOneSentenceNamingTheKey) {
+  auto error = [](const char* yaml) {
+    try {
+      ParseDetectorConfig(yaml, "d.yaml");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error("auth_failure_burst: {failurs: 5}")
+                .find("auth_failure_burst.failurs is not a "
+                      "setting"),
+            std::string::npos);
+  EXPECT_NE(error("rate_anomaly: {z: -1}").find("rate_anomaly.z must be between"),
+            std::string::npos);
+  EXPECT_NE(error("object_enumeration: {values: lots}").find("must be a number"),
+            std::string::npos);
+  EXPECT_NE(error("rate_anomaly: [1, 2]").find("rate_anomaly must be a mapping"),
+            std::string::npos);
+  EXPECT_NE(error("a: [").find("d.yaml: line"), std::string::npos);
 }
 
 }  // namespace
