@@ -22,7 +22,6 @@
 #include "agent/daemon/inventory_daemon.h"
 #include "agent/detectors/detector_config.h"
 #include "agent/metrics/counters.h"
-#include "agent/metrics/status_client.h"
 #include "agent/pipeline/fan_output.h"
 #include "agent/pipeline/jsonl_fd_output.h"
 #include "agent/pipeline/pipeline.h"
@@ -241,16 +240,11 @@ int main(int argc, char** argv) {
   run->add_flag("--print-exchanges", run_options.print_exchanges,
                 "Also print every exchange as a JSON line on stdout, as `trace` does");
 
-  std::string status_server = "127.0.0.1:9464";
-  bool status_json = false;
+  apisensor::api::ClientOptions status_client;
+  std::string status_token_file;
   CLI::App* status = app.add_subcommand(
       "status", "Show what a running `apisensor run` probes (TLS libraries) and its counters.");
-  status->add_option("--server", status_server, "The agent's --listen address")
-      ->capture_default_str();
-  status->add_flag("--json", status_json, "Print the raw JSON of GET /status");
-  std::string status_token_file;
-  status->add_option("--api-token-file", status_token_file,
-                     "File holding the agent's API token (default: $APISENSOR_API_TOKEN)");
+  apisensor::AddClientOptions(*status, status_client, status_token_file);
 
   apisensor::api::ClientOptions endpoints_client;
   std::string endpoints_token_file;
@@ -292,8 +286,8 @@ int main(int argc, char** argv) {
   using apisensor::api::ReadApiToken;
   try {
     if (*status) {
-      return apisensor::metrics::PrintStatus(status_server, status_json,
-                                             ReadApiToken(status_token_file));
+      status_client.token = ReadApiToken(status_token_file);
+      return apisensor::api::PrintStatus(status_client);
     }
     if (*endpoints) {
       endpoints_client.token = ReadApiToken(endpoints_token_file);

@@ -145,6 +145,39 @@ std::string ReadApiToken(const std::string& file) {
   return token;
 }
 
+int PrintStatus(const ClientOptions& client) {
+  const std::optional<std::string> body = Get(client, "/status");
+  if (!body) return 1;
+  if (client.json) {
+    std::printf("%s\n", body->c_str());
+    return 0;
+  }
+  rapidjson::Document status;
+  status.Parse(body->c_str(), body->size());
+  if (status.HasParseError() || !status.IsObject() || !status.HasMember("tls_libraries") ||
+      !status["tls_libraries"].IsArray() || !status.HasMember("counters") ||
+      !status["counters"].IsObject()) {
+    std::fprintf(stderr, "apisensor: %s answered /status with something that is not a status\n",
+                 client.server.c_str());
+    return 1;
+  }
+  std::printf("apisensor at %s\n\nTLS libraries:\n", client.server.c_str());
+  const auto& libraries = status["tls_libraries"].GetArray();
+  if (libraries.Empty()) std::printf("  none found\n");
+  for (const auto& library : libraries) {
+    const bool probed = library["probed"].GetBool();
+    std::printf("  %-11s %s (%s): %s\n", probed ? "probed" : "not probed",
+                library["path"].GetString(), library["found_as"].GetString(),
+                probed ? library["probe_points"].GetString() : library["problem"].GetString());
+  }
+  std::printf("\nCounters:\n");
+  for (const auto& counter : status["counters"].GetObject()) {
+    std::printf("  %-36s %llu\n", counter.name.GetString(),
+                static_cast<unsigned long long>(counter.value.GetUint64()));
+  }
+  return 0;
+}
+
 int PrintEndpoints(const ClientOptions& client, const EndpointsCommand& command) {
   std::string filters;
   if (command.service) filters += "&service=" + UrlEncode(*command.service);

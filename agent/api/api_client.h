@@ -1,5 +1,5 @@
-// The CLI side of the query API: `apisensor endpoints`, `apisensor openapi` and `apisensor
-// findings` ask a running agent (or collector) over HTTP and print a table or its JSON. Each
+// The CLI side of the agent's HTTP API: `apisensor status`, `endpoints`, `openapi` and
+// `findings` ask a running agent (or collector) and print a table or its JSON. Each
 // returns the process exit code and prints one sentence on failure.
 #pragma once
 
@@ -22,6 +22,9 @@ struct EndpointsCommand {
   std::optional<std::string> service;
   std::optional<std::string> state;  // --shadow sets "shadow"
 };
+
+// What a running agent probes (TLS libraries, or why not) and its counters, from GET /status.
+int PrintStatus(const ClientOptions& client);
 
 int PrintEndpoints(const ClientOptions& client, const EndpointsCommand& command);
 // Writes the observed OpenAPI document of `service` to `output` ("-" for stdout).

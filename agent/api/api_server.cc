@@ -136,7 +136,7 @@ void ServeFindings(const findings::FindingLog& log, const httplib::Request& req,
 
 }  // namespace
 
-bool IsLoopbackHost(const std::string& host) {
+bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 

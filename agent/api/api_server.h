@@ -44,7 +44,7 @@ struct ApiSources {
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
+bool IsLoopbackHost(std::string_view host);
 
 class ApiServer {
  public:

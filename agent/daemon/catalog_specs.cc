@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "agent/api/api_server.h"
+
 namespace apisensor::daemon {
 namespace {
 
@@ -101,8 +103,7 @@ std::unordered_map<uint16_t, std::string> CatalogSpecs::ServiceNamesByPort() con
     for (const openapi::ServerAddress& server : loaded.spec->servers) {
       // Only a port the spec writes out, on this host: a default 443 or a remote host says
       // nothing about which local process serves the API.
-      const bool local = server.host.empty() || server.host == "localhost" ||
-                         server.host.starts_with("127.") || server.host == "::1";
+      const bool local = server.host.empty() || api::IsLoopbackHost(server.host);
       if (server.port_explicit && local) names.try_emplace(server.port, loaded.service);
     }
   }

@@ -5,18 +5,6 @@
 #include "agent/detectors/finding_builder.h"
 
 namespace apisensor::detectors {
-namespace {
-
-void EndpointKey(const inventory::ObservedEndpoint& e, std::string& key) {
-  key.assign(e.service);
-  key.push_back(' ');
-  key.append(e.method);
-  key.push_back(' ');
-  key.append(e.path);
-}
-
-}  // namespace
-
 void RateAnomaly::Roll(Baseline& b, uint64_t bucket) const {
   // Close the current bucket, then the empty ones skipped since (a few suffice: the EWMA
   // forgets them anyway).
@@ -83,7 +71,7 @@ void RateAnomaly::Inspect(const ExchangeRecord& record, const inventory::Observe
 void PrivilegedFunctionAccess::Inspect(const ExchangeRecord& record,
                                        const inventory::ObservedEndpoint& endpoint,
                                        findings::FindingSink& sink) {
-  if (!privileged_.IsPrivileged(endpoint.path)) return;
+  if (!IsPrivilegedPath(endpoint.path, options_.privileged_segments)) return;
   EndpointKey(endpoint, key_);
   auto it = endpoints_.find(key_);
   if (it == endpoints_.end()) {

@@ -14,7 +14,6 @@
 #include <unordered_set>
 
 #include "agent/detectors/detector.h"
-#include "agent/detectors/unauthenticated_access.h"
 
 namespace apisensor::detectors {
 
@@ -23,7 +22,7 @@ class RateAnomaly final : public Detector {
   explicit RateAnomaly(const DetectorOptions& options) : options_(options) {}
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
-  uint64_t untracked() const { return untracked_; }
+  uint64_t untracked() const override { return untracked_; }
 
  private:
   struct Baseline {
@@ -44,11 +43,10 @@ class RateAnomaly final : public Detector {
 
 class PrivilegedFunctionAccess final : public Detector {
  public:
-  explicit PrivilegedFunctionAccess(const DetectorOptions& options)
-      : options_(options), privileged_(options) {}
+  explicit PrivilegedFunctionAccess(const DetectorOptions& options) : options_(options) {}
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
-  uint64_t untracked() const { return untracked_; }
+  uint64_t untracked() const override { return untracked_; }
 
  private:
   struct Known {
@@ -56,7 +54,6 @@ class PrivilegedFunctionAccess final : public Detector {
     std::unordered_set<std::string> callers;
   };
   DetectorOptions options_;
-  UnauthenticatedAccess privileged_;                  // for its privileged-path rule
   std::unordered_map<std::string, Known> endpoints_;  // "service method template"
   uint64_t untracked_ = 0;
   std::string key_;

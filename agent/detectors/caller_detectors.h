@@ -19,7 +19,7 @@ class AuthFailureBurst final : public Detector {
   explicit AuthFailureBurst(const DetectorOptions& options) : options_(options) {}
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
-  uint64_t untracked() const { return untracked_; }
+  uint64_t untracked() const override { return untracked_; }
 
  private:
   struct Window {
@@ -38,7 +38,7 @@ class NewExternalApi final : public Detector {
   explicit NewExternalApi(const DetectorOptions& options) : options_(options) {}
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
-  uint64_t untracked() const { return untracked_; }
+  uint64_t untracked() const override { return untracked_; }
 
  private:
   DetectorOptions options_;

@@ -1,25 +1,9 @@
 #include "agent/detectors/credential_detectors.h"
 
-#include <cctype>
-
 #include "agent/detectors/finding_builder.h"
+#include "agent/text/ascii_case.h"
 
 namespace apisensor::detectors {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 void CredentialInUrl::Inspect(const ExchangeRecord& record,
                               const inventory::ObservedEndpoint& endpoint,
                               findings::FindingSink& sink) {
@@ -61,7 +45,7 @@ void WeakJwt::Inspect(const ExchangeRecord& record, const inventory::ObservedEnd
   const int64_t now_s = static_cast<int64_t>(record.ts_unix_ns / 1'000'000'000);
   std::string_view problem;
   findings::Severity severity = findings::Severity::kMedium;
-  if (EqualsIgnoreCase(jwt.alg, "none")) {
+  if (text::EqualsIgnoreAsciiCase(jwt.alg, "none")) {
     problem = "alg_none";
     severity = findings::Severity::kCritical;
   } else if (!jwt.exp) {

@@ -55,6 +55,9 @@ class Detector {
   virtual ~Detector() = default;
   virtual void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                        findings::FindingSink& sink) = 0;
+  // Callers a stateful detector had no room to keep state for (its cap was full); 0 for the
+  // stateless ones.
+  virtual uint64_t untracked() const { return 0; }
 };
 
 }  // namespace apisensor::detectors

@@ -13,27 +13,18 @@ DetectorSet::DetectorSet(const DetectorOptions& options, const inventory::LocalA
   detectors_.push_back(std::make_unique<CredentialInUrl>());
   detectors_.push_back(std::make_unique<CleartextCredentials>(local));
   detectors_.push_back(std::make_unique<WeakJwt>());
-  auto auth_failures = std::make_unique<AuthFailureBurst>(options);
-  auth_failures_ = auth_failures.get();
-  detectors_.push_back(std::move(auth_failures));
-  auto external_apis = std::make_unique<NewExternalApi>(options);
-  external_apis_ = external_apis.get();
-  detectors_.push_back(std::move(external_apis));
-  auto enumeration = std::make_unique<ObjectEnumeration>(options);
-  enumeration_ = enumeration.get();
-  detectors_.push_back(std::move(enumeration));
+  detectors_.push_back(std::make_unique<AuthFailureBurst>(options));
+  detectors_.push_back(std::make_unique<NewExternalApi>(options));
+  detectors_.push_back(std::make_unique<ObjectEnumeration>(options));
   detectors_.push_back(std::make_unique<ExcessiveDataExposure>(options));
-  auto rates = std::make_unique<RateAnomaly>(options);
-  rates_ = rates.get();
-  detectors_.push_back(std::move(rates));
-  auto privileged = std::make_unique<PrivilegedFunctionAccess>(options);
-  privileged_ = privileged.get();
-  detectors_.push_back(std::move(privileged));
+  detectors_.push_back(std::make_unique<RateAnomaly>(options));
+  detectors_.push_back(std::make_unique<PrivilegedFunctionAccess>(options));
 }
 
 uint64_t DetectorSet::untracked_callers() const {
-  return auth_failures_->untracked() + external_apis_->untracked() + enumeration_->untracked() +
-         rates_->untracked() + privileged_->untracked();
+  uint64_t n = 0;
+  for (const auto& d : detectors_) n += d->untracked();
+  return n;
 }
 
 }  // namespace apisensor::detectors

@@ -8,12 +8,6 @@
 
 namespace apisensor::detectors {
 
-class AuthFailureBurst;
-class NewExternalApi;
-class ObjectEnumeration;
-class PrivilegedFunctionAccess;
-class RateAnomaly;
-
 class DetectorSet {
  public:
   // `local` must outlive the set.
@@ -29,11 +23,6 @@ class DetectorSet {
 
  private:
   std::vector<std::unique_ptr<Detector>> detectors_;
-  const AuthFailureBurst* auth_failures_ = nullptr;       // owned by detectors_
-  const NewExternalApi* external_apis_ = nullptr;         // owned by detectors_
-  const ObjectEnumeration* enumeration_ = nullptr;        // owned by detectors_
-  const RateAnomaly* rates_ = nullptr;                    // owned by detectors_
-  const PrivilegedFunctionAccess* privileged_ = nullptr;  // owned by detectors_
 };
 
 }  // namespace apisensor::detectors

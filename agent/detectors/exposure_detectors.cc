@@ -3,19 +3,10 @@
 #include <string_view>
 
 #include "agent/detectors/finding_builder.h"
+#include "agent/exchange/stable_id.h"
 
 namespace apisensor::detectors {
 namespace {
-
-// FNV-1a: the values only need telling apart within one walk.
-uint64_t HashValue(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 // The raw path's values at the template's parameter positions, joined; "" when the template has
 // no parameter or the two do not line up segment by segment.
@@ -50,11 +41,7 @@ void ObjectEnumeration::Inspect(const ExchangeRecord& record,
   if (!record.http.response) return;
   std::string values;
   if (!ParameterValues(record.http.request.target, endpoint.path, values)) return;
-  key_.assign(endpoint.service);
-  key_.push_back(' ');
-  key_.append(endpoint.method);
-  key_.push_back(' ');
-  key_.append(endpoint.path);
+  EndpointKey(endpoint, key_);
   key_.push_back(' ');
   key_.append(endpoint.caller);
   auto it = walks_.find(key_);
@@ -85,7 +72,7 @@ void ObjectEnumeration::Inspect(const ExchangeRecord& record,
   }
   ++w.calls;
   if (IsSuccess(record)) ++w.successes;
-  if (w.values.size() < options_.enumeration_values) w.values.insert(HashValue(values));
+  if (w.values.size() < options_.enumeration_values) w.values.insert(Fnv1a64(values));
   if (w.reported || w.values.size() < options_.enumeration_values) return;
   // Mostly answered: a scanner hitting 404s is noise; one reading objects is the risk.
   if (static_cast<double>(w.successes) <

@@ -21,7 +21,7 @@ class ObjectEnumeration final : public Detector {
   explicit ObjectEnumeration(const DetectorOptions& options) : options_(options) {}
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
-  uint64_t untracked() const { return untracked_; }
+  uint64_t untracked() const override { return untracked_; }
 
  private:
   struct Walk {

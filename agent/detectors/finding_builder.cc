@@ -2,11 +2,34 @@
 
 #include <string>
 
+#include "agent/text/ascii_case.h"
+
 namespace apisensor::detectors {
 
 bool IsSuccess(const ExchangeRecord& record) {
   return record.http.response && record.http.response->status >= 200 &&
          record.http.response->status < 300;
+}
+
+bool IsPrivilegedPath(std::string_view path, const std::vector<std::string>& segments) {
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    for (const std::string& privileged : segments) {
+      if (text::EqualsIgnoreAsciiCase(segment, privileged)) return true;
+    }
+    if (slash == std::string_view::npos) break;
+    path = path.substr(slash + 1);
+  }
+  return false;
+}
+
+void EndpointKey(const inventory::ObservedEndpoint& endpoint, std::string& key) {
+  key.assign(endpoint.service);
+  key.push_back(' ');
+  key.append(endpoint.method);
+  key.push_back(' ');
+  key.append(endpoint.path);
 }
 
 findings::Finding StartFinding(std::string_view type, findings::Severity severity,

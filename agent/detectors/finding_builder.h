@@ -17,4 +17,11 @@ findings::Finding StartFinding(std::string_view type, findings::Severity severit
 
 bool IsSuccess(const ExchangeRecord& record);  // the server answered 2xx
 
+// Whether a path template has one of `segments` (admin, internal, ...) as a whole segment,
+// compared case-insensitively: /api/Admin/users is privileged, /administrators-guide is not.
+bool IsPrivilegedPath(std::string_view path, const std::vector<std::string>& segments);
+
+// "service method template": the key of per-endpoint detector state.
+void EndpointKey(const inventory::ObservedEndpoint& endpoint, std::string& key);
+
 }  // namespace apisensor::detectors

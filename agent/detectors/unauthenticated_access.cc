@@ -1,35 +1,8 @@
 #include "agent/detectors/unauthenticated_access.h"
 
-#include <cctype>
-
 #include "agent/detectors/finding_builder.h"
 
 namespace apisensor::detectors {
-namespace {
-
-bool SegmentEquals(std::string_view segment, std::string_view lower) {
-  if (segment.size() != lower.size()) return false;
-  for (size_t i = 0; i < segment.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(segment[i])) != lower[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-bool UnauthenticatedAccess::IsPrivileged(std::string_view path) const {
-  while (!path.empty()) {
-    const size_t slash = path.find('/');
-    const std::string_view segment = path.substr(0, slash);
-    for (const std::string& privileged : options_.privileged_segments) {
-      if (SegmentEquals(segment, privileged)) return true;
-    }
-    if (slash == std::string_view::npos) break;
-    path = path.substr(slash + 1);
-  }
-  return false;
-}
-
 void UnauthenticatedAccess::Inspect(const ExchangeRecord& record,
                                     const inventory::ObservedEndpoint& endpoint,
                                     findings::FindingSink& sink) {
@@ -48,7 +21,7 @@ void UnauthenticatedAccess::Inspect(const ExchangeRecord& record,
     why = "usually_authenticated";
   } else if (!stats.response.sensitive.empty()) {
     why = "sensitive_response";
-  } else if (IsPrivileged(endpoint.path)) {
+  } else if (IsPrivilegedPath(endpoint.path, options_.privileged_segments)) {
     why = "privileged_path";
   } else {
     return;

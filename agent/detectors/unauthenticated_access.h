@@ -14,9 +14,6 @@ class UnauthenticatedAccess final : public Detector {
   void Inspect(const ExchangeRecord& record, const inventory::ObservedEndpoint& endpoint,
                findings::FindingSink& sink) override;
 
-  // Whether a path template has a privileged segment.
-  bool IsPrivileged(std::string_view path) const;
-
  private:
   DetectorOptions options_;
 };

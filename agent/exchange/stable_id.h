@@ -3,6 +3,7 @@
 // none of that.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -12,5 +13,9 @@ namespace apisensor {
 // 16 hex digits of FNV-1a 64 over the parts, each followed by a NUL so that ("ab", "c") and
 // ("a", "bc") differ.
 std::string StableId(std::initializer_list<std::string_view> parts);
+
+// FNV-1a 64 of `s`: the hash under StableId, for callers that need the number (telling values
+// apart without keeping them).
+uint64_t Fnv1a64(std::string_view s);
 
 }  // namespace apisensor

@@ -201,12 +201,10 @@ const ObservedEndpoint* Inventory::Observe(const ExchangeRecord& record) {
   }
   Service* service = FindOrCreateService(who_);
   if (service == nullptr) return nullptr;
-  if (!who_.host.empty() && !service->identity.hosts.Contains(who_.host)) {
+  if (!who_.host.empty()) {
     const bool first_host = service->identity.hosts.entries().empty();
     service->identity.hosts.Add(who_.host);
     if (first_host && !service->specs) BindSpecs(*service);  // specs bound by host
-  } else if (!who_.host.empty()) {
-    service->identity.hosts.Add(who_.host);
   }
 
   const http::Request& request = record.http.request;

@@ -2,51 +2,39 @@
 
 #include <algorithm>
 
+#include "agent/text/ascii_case.h"
+
 namespace apisensor::openapi {
 namespace {
 
 using NodeId = YamlTree::NodeId;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
-
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 ApiKeyLocation LocationOf(std::string_view in) {
-  if (EqualsIgnoreCase(in, "header")) return ApiKeyLocation::kHeader;
-  if (EqualsIgnoreCase(in, "query")) return ApiKeyLocation::kQuery;
-  if (EqualsIgnoreCase(in, "cookie")) return ApiKeyLocation::kCookie;
+  if (text::EqualsIgnoreAsciiCase(in, "header")) return ApiKeyLocation::kHeader;
+  if (text::EqualsIgnoreAsciiCase(in, "query")) return ApiKeyLocation::kQuery;
+  if (text::EqualsIgnoreAsciiCase(in, "cookie")) return ApiKeyLocation::kCookie;
   return ApiKeyLocation::kNone;
 }
 
 void ReadType(ReadContext& context, NodeId object, SpecFormat format, SecurityScheme& out) {
   const std::string_view type = context.Text(context.tree().Find(object, "type"));
-  if (EqualsIgnoreCase(type, "apiKey")) {
+  if (text::EqualsIgnoreAsciiCase(type, "apiKey")) {
     out.type = SecuritySchemeType::kApiKey;
     out.in = LocationOf(context.Text(context.tree().Find(object, "in")));
     out.key_name = std::string(context.Text(context.tree().Find(object, "name")));
-  } else if (EqualsIgnoreCase(type, "oauth2")) {
+  } else if (text::EqualsIgnoreAsciiCase(type, "oauth2")) {
     out.type = SecuritySchemeType::kOAuth2;
-  } else if (format == SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "basic")) {
+  } else if (format == SpecFormat::kSwagger20 && text::EqualsIgnoreAsciiCase(type, "basic")) {
     out.type = SecuritySchemeType::kHttp;
     out.scheme = "basic";
-  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "http")) {
+  } else if (format != SpecFormat::kSwagger20 && text::EqualsIgnoreAsciiCase(type, "http")) {
     out.type = SecuritySchemeType::kHttp;
-    out.scheme = LowerCopy(context.Text(context.tree().Find(object, "scheme")));
+    out.scheme = text::AsciiLowerCopy(context.Text(context.tree().Find(object, "scheme")));
     out.bearer_format = std::string(context.Text(context.tree().Find(object, "bearerFormat")));
-  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "openIdConnect")) {
+  } else if (format != SpecFormat::kSwagger20 &&
+             text::EqualsIgnoreAsciiCase(type, "openIdConnect")) {
     out.type = SecuritySchemeType::kOpenIdConnect;
-  } else if (format != SpecFormat::kSwagger20 && EqualsIgnoreCase(type, "mutualTLS")) {
+  } else if (format != SpecFormat::kSwagger20 && text::EqualsIgnoreAsciiCase(type, "mutualTLS")) {
     out.type = SecuritySchemeType::kMutualTls;
   } else {
     out.type = SecuritySchemeType::kUnknown;

@@ -7,6 +7,7 @@
 
 #include "agent/secrets/credential_headers.h"
 #include "agent/secrets/credential_syntax.h"
+#include "agent/text/ascii_case.h"
 
 namespace apisensor::secrets {
 namespace {
@@ -19,24 +20,6 @@ constexpr std::array<std::string_view, kAuthKindCount> kNames = {
 // decode must stay cheap on hostile input.
 constexpr size_t kMaxJwtPartBytes = 4096;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view lower_needle) {
-  if (lower_needle.size() > haystack.size()) return false;
-  for (size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
-    if (EqualsIgnoreCase(haystack.substr(i, lower_needle.size()), lower_needle)) return true;
-  }
-  return false;
-}
-
 // Query parameters that conventionally carry an API key or token (compared case-insensitively).
 bool IsCredentialQueryKey(std::string_view key) {
   static constexpr std::array<std::string_view, 16> kKeys = {
@@ -44,7 +27,7 @@ bool IsCredentialQueryKey(std::string_view key) {
       "auth",     "auth_token", "id_token", "x-api-key", "jwt",          "client_secret",
       "password", "passwd",     "pwd",      "secret"};
   for (std::string_view k : kKeys) {
-    if (EqualsIgnoreCase(key, k)) return true;
+    if (text::EqualsIgnoreAsciiCase(key, k)) return true;
   }
   return false;
 }
@@ -52,10 +35,11 @@ bool IsCredentialQueryKey(std::string_view key) {
 // Cookie names that hold a login session or token rather than a preference.
 bool IsSessionCookie(std::string_view name) {
   for (std::string_view part : {"sess", "token", "auth", "jwt", "login"}) {
-    if (ContainsIgnoreCase(name, part)) return true;
+    if (text::ContainsIgnoreAsciiCase(name, part)) return true;
   }
-  return EqualsIgnoreCase(name, "sid") || name.ends_with("_sid") || name.ends_with(".sid") ||
-         name.ends_with("-sid") || EqualsIgnoreCase(name, "phpsessid");
+  return text::EqualsIgnoreAsciiCase(name, "sid") || name.ends_with("_sid") ||
+         name.ends_with(".sid") || name.ends_with("-sid") ||
+         text::EqualsIgnoreAsciiCase(name, "phpsessid");
 }
 
 std::optional<std::string> DecodeBase64Url(std::string_view part) {
@@ -105,16 +89,16 @@ bool ObserveAuthorization(const http::Request& request, AuthObservation& out) {
     }
     return true;
   }
-  if (EqualsIgnoreCase(parts.scheme, "bearer")) {
+  if (text::EqualsIgnoreAsciiCase(parts.scheme, "bearer")) {
     if (LooksLikeJwt(parts.credentials)) {
       Classify(AuthKind::kJwt, "", "", out);
       out.jwt = DecodeJwtClaims(parts.credentials);
     } else {
       Classify(AuthKind::kBearer, "", "", out);
     }
-  } else if (EqualsIgnoreCase(parts.scheme, "basic")) {
+  } else if (text::EqualsIgnoreAsciiCase(parts.scheme, "basic")) {
     Classify(AuthKind::kBasic, "", "", out);
-  } else if (EqualsIgnoreCase(parts.scheme, "digest")) {
+  } else if (text::EqualsIgnoreAsciiCase(parts.scheme, "digest")) {
     Classify(AuthKind::kDigest, "", "", out);
   } else {
     Classify(AuthKind::kOther, "", "", out);

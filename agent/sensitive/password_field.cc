@@ -3,26 +3,14 @@
 #include <string_view>
 
 #include "agent/sensitive/text_chars.h"
+#include "agent/text/ascii_case.h"
 
 namespace apisensor::sensitive {
 namespace {
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLower(a[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
-bool EndsWithIgnoringCase(std::string_view s, std::string_view lower_suffix) {
-  return s.size() >= lower_suffix.size() &&
-         EqualsIgnoringCase(s.substr(s.size() - lower_suffix.size()), lower_suffix);
-}
-
 // user[password] -> password; user%5Bpassword%5D -> password.
 std::string_view LastBracketedPart(std::string_view name) {
-  if (EndsWithIgnoringCase(name, "%5d")) {
+  if (text::EndsWithIgnoreAsciiCase(name, "%5d")) {
     name.remove_suffix(3);
     const size_t open = name.size() >= 3 ? name.rfind("%5") : std::string_view::npos;
     if (open != std::string_view::npos && open + 2 < name.size() &&
@@ -46,13 +34,13 @@ bool IsPasswordFieldName(std::string_view name) {
   name = LastBracketedPart(name);
   if (name.empty() || name == "PWD") return false;
   for (std::string_view exact : {"pwd", "pass"}) {
-    if (EqualsIgnoringCase(name, exact)) return true;
+    if (text::EqualsIgnoreAsciiCase(name, exact)) return true;
   }
   for (std::string_view suffix : {"password", "passwd", "passphrase", "passcode", "secret"}) {
-    if (EndsWithIgnoringCase(name, suffix)) return true;
+    if (text::EndsWithIgnoreAsciiCase(name, suffix)) return true;
   }
   for (std::string_view suffix : {"pass", "pwd"}) {
-    if (!EndsWithIgnoringCase(name, suffix)) continue;
+    if (!text::EndsWithIgnoreAsciiCase(name, suffix)) continue;
     const size_t at = name.size() - suffix.size();
     const char before = name[at - 1];  // at > 0: the exact names returned above
     if (before == '_' || before == '-' || before == '.') return true;
@@ -70,7 +58,7 @@ bool IsPlaceholderValue(std::string_view value) {
     } else if (value.substr(i, 3) == "\xE2\x80\xA2") {  // U+2022 BULLET
       i += 3;
     } else if (value.substr(i, 6) == "\\u2022" ||
-               EqualsIgnoringCase(value.substr(i, 6), "\\u002a")) {
+               text::EqualsIgnoreAsciiCase(value.substr(i, 6), "\\u002a")) {
       i += 6;  // the same, JSON-escaped
     } else {
       only_masks = false;
@@ -79,7 +67,7 @@ bool IsPlaceholderValue(std::string_view value) {
   if (only_masks) return true;
   for (std::string_view marker :
        {"[filtered]", "[redacted]", "<redacted>", "redacted", "null", "undefined"}) {
-    if (EqualsIgnoringCase(value, marker)) return true;
+    if (text::EqualsIgnoreAsciiCase(value, marker)) return true;
   }
   return false;
 }

@@ -6,6 +6,7 @@
 #include "agent/detectors/credential_detectors.h"
 #include "agent/detectors/detector_config.h"
 #include "agent/detectors/exposure_detectors.h"
+#include "agent/detectors/finding_builder.h"
 #include "agent/detectors/unauthenticated_access.h"
 #include "agent/findings/finding_log.h"
 
@@ -155,9 +156,10 @@ TEST(UnauthenticatedAccess, SensitiveResponsesAndPrivilegedPaths) {
   const auto b = Inspect(d, admin);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(Evidence(b[0], "reason"), "privileged_path");
-  EXPECT_TRUE(d.IsPrivileged("/actuator/env"));
-  EXPECT_FALSE(d.IsPrivileged("/api/administrators-guide"));  // a segment, not a prefix
-  EXPECT_FALSE(d.IsPrivileged("/debugger"));
+  EXPECT_TRUE(IsPrivilegedPath("/actuator/env", DetectorOptions{}.privileged_segments));
+  EXPECT_FALSE(IsPrivilegedPath("/api/administrators-guide",
+                                DetectorOptions{}.privileged_segments));  // a segment, not a prefix
+  EXPECT_FALSE(IsPrivilegedPath("/debugger", DetectorOptions{}.privileged_segments));
 }
 
 TEST(CredentialInUrl, KeysAndPasswordsInTheQuery) {
