@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "agent/api/inventory_json.h"
+#include "agent/text/ascii_case.h"
 
 namespace apisensor::api {
 namespace {
@@ -67,12 +68,6 @@ bool IsOpenApiMethod(std::string_view lower) {
   static constexpr std::string_view kMethods[] = {"get",     "put",  "post",  "delete",
                                                   "options", "head", "patch", "trace"};
   return std::find(std::begin(kMethods), std::end(kMethods), lower) != std::end(kMethods);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // A security scheme name and its OpenAPI definition, from what the sensor saw.
@@ -259,7 +254,7 @@ std::optional<std::string> ObservedOpenApi(const inventory::InventoryView& view,
   std::map<std::string, PathTemplate> templates;
   for (const auto& e : view.endpoints) {
     if (e->service != service || e->state == inventory::EndpointState::kUnused) continue;
-    const std::string method = Lower(e->method);
+    const std::string method = text::AsciiLowerCopy(e->method);
     if (!IsOpenApiMethod(method) || e->path.empty() || e->path[0] != '/') continue;
     PathTemplate t = UniqueParams(e->path);
     paths[t.path][method] = e.get();
