@@ -235,3 +235,24 @@ def nginx(tls_cert):
 def curl(*args):
     return subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *args],
                           check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def shop():
+    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "shop_service.py"),
+                             "127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    wait_for_port(port, "shop service")
+    yield port
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture
+def specs_dir(shop, tmp_path):
+    d = tmp_path / "specs"
+    d.mkdir()
+    for name in ("shop-v1.yaml", "shop-v2.yaml"):
+        text = open(os.path.join(HERE, "specs", name)).read().replace("@PORT@", str(shop))
+        (d / name).write_text(text)
+    return str(d)

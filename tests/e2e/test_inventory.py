@@ -6,7 +6,6 @@ routes; specs/shop-v2.yaml (current, OpenAPI 3.0) and specs/shop-v1.yaml (older,
 bind to it by their servers URL. The agent must report exactly the expected endpoints and
 classes, keep them across a restart, and write a valid OpenAPI 3.1 document of what it saw.
 """
-import base64
 import json
 import os
 import signal
@@ -17,91 +16,9 @@ import urllib.request
 
 import pytest
 
-from conftest import AGENT, HERE, PYTHON, free_port, wait_for_port
+from conftest import AGENT, free_port, wait_for_port
 import openapi31_rules
-
-
-def b64url(obj):
-    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-
-JWT = b64url({"alg": "RS256", "typ": "JWT"}) + "." + \
-    b64url({"iss": "https://idp.shop.test", "sub": "ada", "exp": 4102444800}) + ".c2lnbmF0dXJl"
-
-
-class InventoryAgent:
-    """`apisensor run` with its API on a free loopback port."""
-
-    def __init__(self, db, spec, service_port, *extra):
-        self.api_port = free_port()
-        self.server = f"127.0.0.1:{self.api_port}"
-        self.log = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(
-            [AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
-             "--spec", spec, "--port", str(service_port), *extra],
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if "apisensor: ready" in self.read_log():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("agent did not start: " + self.read_log())
-
-    def read_log(self):
-        self.log.seek(0)
-        return self.log.read()
-
-    def get(self, path):
-        with urllib.request.urlopen(f"http://{self.server}{path}", timeout=5) as r:
-            return json.loads(r.read())
-
-    def cli(self, *args):
-        result = subprocess.run([AGENT, *args, "--server", self.server], capture_output=True,
-                                text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGINT)
-        assert self.proc.wait(timeout=30) == 0, self.read_log()
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-
-@pytest.fixture
-def shop():
-    proc = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "shop_service.py"),
-                             "127.0.0.1"], stdout=subprocess.PIPE, text=True)
-    port = int(proc.stdout.readline())
-    wait_for_port(port, "shop service")
-    yield port
-    proc.kill()
-    proc.wait()
-
-
-@pytest.fixture
-def specs_dir(shop, tmp_path):
-    d = tmp_path / "specs"
-    d.mkdir()
-    for name in ("shop-v1.yaml", "shop-v2.yaml"):
-        text = open(os.path.join(HERE, "specs", name)).read().replace("@PORT@", str(shop))
-        (d / name).write_text(text)
-    return str(d)
-
-
-def call(port, method, path, headers=None, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=data,
-                                 headers=dict(headers or {}))
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=5) as r:
-        r.read()
+from shop import JWT, InventoryAgent, call
 
 
 def exercise(port):
@@ -128,6 +45,7 @@ EXPECTED = {
     ("GET", "/api/reports/legacy"): ("zombie", 1),
     ("GET", "/api/internal/debug"): ("shadow", 1),
     ("GET", "/api/items/{id}"): ("shadow", 2),
+    ("GET", "/api/account"): ("unused", 0),
     ("GET", "/api/health"): ("declared", 1),
 }
 
