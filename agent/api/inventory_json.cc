@@ -221,8 +221,7 @@ void WriteService(JsonWriter& w, const inventory::ServiceView& s) {
   w.EndObject();
 }
 
-void WriteFinding(JsonWriter& w, const findings::Finding& f) {
-  w.StartObject();
+void WriteFindingFields(JsonWriter& w, const findings::Finding& f) {
   w.Key("id");
   WriteString(w, f.id);
   w.Key("type");
@@ -254,6 +253,11 @@ void WriteFinding(JsonWriter& w, const findings::Finding& f) {
     WriteString(w, value);
   }
   w.EndObject();
+}
+
+void WriteFinding(JsonWriter& w, const findings::Finding& f) {
+  w.StartObject();
+  WriteFindingFields(w, f);
   w.EndObject();
 }
 

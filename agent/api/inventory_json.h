@@ -17,6 +17,8 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 void WriteEndpoint(JsonWriter& w, const inventory::EndpointView& e, bool detail);
 void WriteService(JsonWriter& w, const inventory::ServiceView& s);
 void WriteFinding(JsonWriter& w, const findings::Finding& f);
+// The same members without the enclosing braces, for documents that add their own.
+void WriteFindingFields(JsonWriter& w, const findings::Finding& f);
 void WriteTime(JsonWriter& w, uint64_t unix_ns);
 void WriteString(JsonWriter& w, std::string_view s);
 

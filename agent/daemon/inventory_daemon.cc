@@ -62,14 +62,23 @@ void InventoryDaemon::Tick(uint64_t now_monotonic_ns, uint64_t now_unix_ns) {
   }
 }
 
+void InventoryDaemon::AddListener(inventory::InventoryListener& listener) {
+  listeners_.push_back(&listener);
+  if (listener.wants_exchanges()) exchange_listeners_.push_back(&listener);
+}
+
 void InventoryDaemon::Publish(uint64_t now_unix_ns) {
   inventory::PublishResult published = inventory_->Publish(now_unix_ns);
+  std::vector<findings::Finding> changed_findings = findings_.TakeChanged();
+  const inventory::Published event{*published.view, published.changed, published.removed_ids,
+                        changed_findings, now_unix_ns};
+  for (inventory::InventoryListener* listener : listeners_) listener->OnPublish(event);
   if (writer_) {
     store::StoreBatch batch;
     batch.endpoints = std::move(published.changed);
     batch.removed_endpoint_ids = std::move(published.removed_ids);
     batch.services = published.view->services;
-    batch.findings = findings_.TakeChanged();
+    batch.findings = std::move(changed_findings);
     writer_->Submit(std::move(batch));
   }
   board_.Publish(std::move(published.view));

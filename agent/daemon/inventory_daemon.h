@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/api/api_server.h"
+#include "agent/inventory/inventory_listener.h"
 #include "agent/detectors/detector_set.h"
 #include "agent/findings/finding_log.h"
 #include "agent/inventory/inventory.h"
@@ -40,8 +41,12 @@ class InventoryDaemon final : public pipeline::RecordOutput {
   void Write(const ExchangeRecord& record) override {
     if (const inventory::ObservedEndpoint* endpoint = inventory_->Observe(record)) {
       detectors_->Inspect(record, *endpoint, findings_);
+      for (inventory::InventoryListener* listener : exchange_listeners_) listener->OnExchange(record, *endpoint);
     }
   }
+
+  // `listener` must outlive the daemon; it hears every exchange (if it wants them) and publish.
+  void AddListener(inventory::InventoryListener& listener);
   void Flush() override {}
 
   // Call every poll: publishes at most once a second, first taking in specs reloaded since.
@@ -66,6 +71,8 @@ class InventoryDaemon final : public pipeline::RecordOutput {
   std::unique_ptr<store::InventoryStore> store_;
   std::unique_ptr<store::StoreWriter> writer_;
   api::InventoryBoard board_;
+  std::vector<inventory::InventoryListener*> listeners_;
+  std::vector<inventory::InventoryListener*> exchange_listeners_;
   std::vector<std::string> notes_;
   uint64_t next_publish_ns_ = 0;
   uint64_t restored_endpoints_ = 0;

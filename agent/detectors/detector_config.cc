@@ -2,75 +2,20 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <functional>
-#include <map>
-#include <sstream>
-#include <stdexcept>
+#include "agent/config/yaml_reader.h"
 
 namespace apisensor::detectors {
 namespace {
 
 constexpr uint64_t kSecond = 1'000'000'000;
 
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void Fail(const std::string& where, const std::string& what) const {
-    throw std::runtime_error(source_ + ": " + where + " " + what);
-  }
-
-  template <typename T>
-  T Number(const YAML::Node& node, const std::string& where, T min, T max) const {
-    T value{};
-    try {
-      value = node.as<T>();
-    } catch (const YAML::Exception&) {
-      Fail(where, "must be a number");
-    }
-    if (value < min || value > max) {
-      std::ostringstream range;
-      range << "must be between " << min << " and " << max;
-      Fail(where, range.str());
-    }
-    return value;
-  }
-
-  // Calls the handler of each key of `map`; a key without a handler is an error.
-  void Section(
-      const YAML::Node& map, const std::string& where,
-      const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>&
-          handlers) const {
-    if (!map.IsMap()) Fail(where, "must be a mapping");
-    for (const auto& entry : map) {
-      const std::string key = entry.first.as<std::string>();
-      auto handler = handlers.find(key);
-      if (handler == handlers.end()) {
-        std::string known;
-        for (const auto& [name, unused] : handlers) known += (known.empty() ? "" : ", ") + name;
-        Fail(where.empty() ? key : where + "." + key, "is not a setting (known: " + known + ")");
-      }
-      handler->second(entry.second, where.empty() ? key : where + "." + key);
-    }
-  }
-
- private:
-  std::string source_;
-};
-
 }  // namespace
 
 DetectorOptions ParseDetectorConfig(std::string_view yaml, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  const config::YamlReader r(source);
+  const YAML::Node root = r.Parse(yaml);
   DetectorOptions o;
   if (root.IsNull()) return o;
-  const Reader r(source);
   using Node = const YAML::Node&;
   using Where = const std::string&;
   auto seconds = [&](uint64_t& out) {
@@ -166,11 +111,7 @@ DetectorOptions ParseDetectorConfig(std::string_view yaml, const std::string& so
 }
 
 DetectorOptions LoadDetectorConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the detector config " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseDetectorConfig(text.str(), path);
+  return ParseDetectorConfig(config::ReadConfigFile(path, "the detector config"), path);
 }
 
 }  // namespace apisensor::detectors

@@ -1,5 +1,7 @@
 #include "agent/metrics/counters.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -107,7 +109,8 @@ std::string RenderJson(const std::vector<Counter>& counters) {
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
   for (const Counter& c : counters) {
-    writer.Key(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+    const std::string key = c.labels.empty() ? c.name : c.name + "{" + c.labels + "}";
+    writer.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
     writer.Uint64(c.value);
   }
   writer.EndObject();
@@ -145,7 +148,8 @@ std::string RenderStatusJson(const std::vector<Counter>& counters,
   writer.Key("counters");
   writer.StartObject();
   for (const Counter& c : counters) {
-    writer.Key(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+    const std::string key = c.labels.empty() ? c.name : c.name + "{" + c.labels + "}";
+    writer.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
     writer.Uint64(c.value);
   }
   writer.EndObject();
@@ -153,14 +157,42 @@ std::string RenderStatusJson(const std::vector<Counter>& counters,
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+std::string Label(std::string_view name, std::string_view value) {
+  std::string out(name);
+  out += "=\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 std::string RenderPrometheus(const std::vector<Counter>& counters) {
   std::string out;
   out.reserve(counters.size() * 120);
-  for (const Counter& c : counters) {
+  // A metric family's samples must be adjacent: group same-named counters, keeping their order.
+  std::vector<const Counter*> sorted;
+  sorted.reserve(counters.size());
+  for (const Counter& c : counters) sorted.push_back(&c);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Counter* a, const Counter* b) { return a->name < b->name; });
+  const std::string* previous = nullptr;
+  for (const Counter* counter : sorted) {
+    const Counter& c = *counter;
     const std::string name = "apisensor_" + c.name + (c.gauge ? "" : "_total");
-    out += "# HELP " + name + " " + c.help + "\n";
-    out += "# TYPE " + name + (c.gauge ? " gauge\n" : " counter\n");
-    out += name + " " + std::to_string(c.value) + "\n";
+    if (previous == nullptr || *previous != c.name) {
+      out += "# HELP " + name + " " + c.help + "\n";
+      out += "# TYPE " + name + (c.gauge ? " gauge\n" : " counter\n");
+    }
+    previous = &c.name;
+    out += name;
+    if (!c.labels.empty()) out += "{" + c.labels + "}";
+    out += " " + std::to_string(c.value) + "\n";
   }
   return out;
 }

@@ -13,11 +13,26 @@
 namespace apisensor::metrics {
 
 struct Counter {
+  Counter() = default;
+  Counter(std::string name, std::string help, uint64_t value, bool gauge = false,
+          std::string labels = {})
+      : name(std::move(name)),
+        help(std::move(help)),
+        value(value),
+        gauge(gauge),
+        labels(std::move(labels)) {}
+
   std::string name;  // snake_case, without the apisensor_ prefix
   std::string help;
   uint64_t value = 0;
   bool gauge = false;
+  // Prometheus labels, already formatted (`sink="siem"`, see Label()); counters that share a name
+  // share help and type.
+  std::string labels;
 };
+
+// `name="value"` with the value escaped as the Prometheus text format requires.
+std::string Label(std::string_view name, std::string_view value);
 
 std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
                                      const capture::CaptureCounters& capture);

@@ -1,0 +1,209 @@
+#include "exporters/core/sink_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace apisensor::exporters {
+namespace {
+
+uint64_t NowNs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+void LogToStderr(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
+
+}  // namespace
+
+Backoff::Backoff(uint64_t initial_ms, uint64_t max_ms, uint64_t seed)
+    : initial_ms_(std::max<uint64_t>(initial_ms, 1)),
+      max_ms_(std::max(max_ms, initial_ms_)),
+      rng_(static_cast<uint32_t>(seed)) {}
+
+uint64_t Backoff::NextDelayMs() {
+  const uint64_t ceiling =
+      attempt_ >= 40 ? max_ms_ : std::min(max_ms_, initial_ms_ << std::min<uint32_t>(attempt_, 40));
+  ++attempt_;
+  std::uniform_int_distribution<uint64_t> jitter(ceiling / 2, ceiling);
+  return jitter(rng_);
+}
+
+bool TokenBucket::Take(uint64_t now_ns) {
+  if (rate_ <= 0) return true;
+  if (last_ns_ != 0) {
+    tokens_ = std::min(rate_, tokens_ + rate_ * static_cast<double>(now_ns - last_ns_) / 1e9);
+  }
+  last_ns_ = now_ns;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+SinkRunner::SinkRunner(SinkOptions options, std::unique_ptr<Sink> sink, Log log)
+    : options_(std::move(options)),
+      sink_(std::move(sink)),
+      log_(log ? std::move(log) : Log(LogToStderr)),
+      rate_(options_.rate_limit_per_s) {
+  worker_ = std::thread([this] { Run(); });
+}
+
+SinkRunner::~SinkRunner() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    drain_deadline_ns_ = NowNs() + options_.drain_timeout_ms * 1'000'000;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+bool SinkRunner::Accepts(const ExportItem& item) const {
+  if (const auto* finding = std::get_if<findings::Finding>(&item)) {
+    return options_.Accepts(*finding);
+  }
+  return options_.exchanges;
+}
+
+void SinkRunner::Offer(std::span<const ExportItemPtr> items) {
+  size_t added = 0;
+  {
+    std::lock_guard lock(mu_);
+    const uint64_t now = NowNs();
+    for (const ExportItemPtr& item : items) {
+      if (!Accepts(*item)) continue;
+      ++stats_.offered;
+      if (!rate_.Take(now)) {
+        ++stats_.dropped_rate_limited;
+        continue;
+      }
+      if (queue_.size() >= options_.queue_capacity) {
+        ++stats_.dropped_queue_full;
+        continue;
+      }
+      queue_.push_back(item);
+      ++added;
+    }
+  }
+  if (added > 0) wake_.notify_one();
+}
+
+void SinkRunner::Run() {
+  std::vector<ExportItemPtr> batch;
+  batch.reserve(options_.max_batch);
+  std::unique_lock lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // stopping with nothing left
+    if (!stopping_ && queue_.size() < options_.max_batch) {
+      // A partial batch waits a little for company: fewer, larger requests to the destination.
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.batch_wait_ms),
+                     [&] { return stopping_ || queue_.size() >= options_.max_batch; });
+    }
+    const size_t n = std::min(queue_.size(), options_.max_batch);
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    in_flight_ = true;
+    lock.unlock();
+    Deliver(batch);
+    lock.lock();
+    in_flight_ = false;
+    if (queue_.empty()) idle_.notify_all();
+    if (stopping_ && NowNs() >= drain_deadline_ns_) {
+      stats_.dropped_at_shutdown += queue_.size();
+      queue_.clear();
+      break;
+    }
+  }
+  idle_.notify_all();
+}
+
+void SinkRunner::Deliver(std::vector<ExportItemPtr>& batch) {
+  Backoff backoff(options_.backoff_initial_ms, options_.backoff_max_ms,
+                  reinterpret_cast<uintptr_t>(this) ^ NowNs());
+  while (true) {
+    const DeliveryResult result = sink_->Deliver(batch);
+    NoteOutcome(result);
+    std::unique_lock lock(mu_);
+    switch (result.outcome) {
+      case Delivery::kDelivered:
+        stats_.delivered += batch.size();
+        return;
+      case Delivery::kRejected:
+        stats_.rejected += batch.size();
+        return;
+      case Delivery::kRetry:
+        break;
+    }
+    ++stats_.retries;
+    const uint64_t delay_ns = backoff.NextDelayMs() * 1'000'000;
+    const uint64_t now = NowNs();
+    if (stopping_ && now + delay_ns > drain_deadline_ns_) {
+      stats_.dropped_at_shutdown += batch.size();
+      return;
+    }
+    // Sleeps through the backoff unless the agent starts stopping.
+    wake_.wait_for(lock, std::chrono::nanoseconds(delay_ns), [&] { return stopping_; });
+    if (stopping_ && NowNs() >= drain_deadline_ns_) {
+      stats_.dropped_at_shutdown += batch.size();
+      return;
+    }
+  }
+}
+
+void SinkRunner::NoteOutcome(const DeliveryResult& result) {
+  const bool failed = result.outcome != Delivery::kDelivered;
+  std::string line;
+  {
+    std::lock_guard lock(mu_);
+    if (failed && (!stats_.failing || result.error != last_error_)) {
+      line = "apisensor: sink " + options_.name + ": " + result.error +
+             (result.outcome == Delivery::kRetry ? " (retrying with backoff)" : " (batch dropped)");
+    } else if (!failed && stats_.failing) {
+      line = "apisensor: sink " + options_.name + ": delivering again";
+    }
+    stats_.failing = failed;
+    if (failed) last_error_ = result.error;
+  }
+  if (!line.empty()) log_(line);
+}
+
+SinkStats SinkRunner::stats() const {
+  std::lock_guard lock(mu_);
+  SinkStats s = stats_;
+  s.queued = queue_.size();
+  return s;
+}
+
+std::string SinkRunner::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+void SinkRunner::AppendCounters(std::vector<metrics::Counter>& out) const {
+  const SinkStats s = stats();
+  const std::string label = metrics::Label("sink", options_.name);
+  out.push_back({"export_offered", "Items a sink accepted by its filter", s.offered, false, label});
+  out.push_back({"export_delivered", "Items a sink delivered", s.delivered, false, label});
+  out.push_back(
+      {"export_rejected", "Items a destination refused for good", s.rejected, false, label});
+  out.push_back({"export_dropped_queue_full", "Items dropped because a sink's queue was full",
+                 s.dropped_queue_full, false, label});
+  out.push_back({"export_dropped_rate_limited", "Items dropped by a sink's rate limit",
+                 s.dropped_rate_limited, false, label});
+  out.push_back({"export_dropped_at_shutdown", "Items still queued when the drain time ran out",
+                 s.dropped_at_shutdown, false, label});
+  out.push_back({"export_retries", "Failed deliveries retried", s.retries, false, label});
+  out.push_back({"export_queued", "Items waiting in a sink's queue", s.queued, true, label});
+  out.push_back(
+      {"export_failing", "1 while a sink's last delivery failed", s.failing ? 1u : 0u, true, label});
+}
+
+bool SinkRunner::WaitIdle(uint64_t timeout_ms) const {
+  std::unique_lock lock(mu_);
+  return idle_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                        [&] { return queue_.empty() && !in_flight_; });
+}
+
+}  // namespace apisensor::exporters
