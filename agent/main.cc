@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +27,7 @@
 #include "agent/pipeline/jsonl_fd_output.h"
 #include "agent/pipeline/pipeline.h"
 #include "agent/secrets/fingerprint.h"
+#include "exporters/config/export_config.h"
 
 namespace apisensor {
 namespace {
@@ -66,7 +68,22 @@ struct AgentOptions {
   bool print_exchanges = false;
   daemon::InventoryDaemonOptions inventory;
   unsigned retention_days = 7;
+  std::string export_config;  // sinks (SIEMs, files, webhooks); "" for none
 };
+
+// Who is reporting, for the export formats: the node name Kubernetes gives (NODE_NAME) or the
+// host name.
+exporters::FormatOptions ReporterIdentity() {
+  exporters::FormatOptions format;
+  format.product_version = APISENSOR_VERSION;
+  if (const char* node = std::getenv("NODE_NAME"); node != nullptr && *node != '\0') {
+    format.hostname = node;
+  } else {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) format.hostname = host;
+  }
+  return format;
+}
 
 void AddCaptureOptions(CLI::App& cmd, AgentOptions& o) {
   cmd.add_option("--pid", o.filters.pids, "Only trace these processes (repeatable)");
@@ -92,11 +109,25 @@ void AddCaptureOptions(CLI::App& cmd, AgentOptions& o) {
 }
 
 int Run(const AgentOptions& options) {
+  // Configuration mistakes first: they are the user's to fix whatever else is wrong.
+  exporters::ExportConfig exports;
+  if (!options.export_config.empty()) {
+    try {
+      exports = exporters::LoadExportConfig(options.export_config, ReporterIdentity());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "apisensor: %s\n", e.what());
+      return 2;
+    }
+  }
   if (auto problem = capture::PreflightProblem()) {
     std::fprintf(stderr, "apisensor: %s\n", problem->c_str());
     return 2;
   }
   try {
+    // Declared before the inventory, which holds it as a listener: it outlives it, and drains
+    // its sinks last when the agent stops.
+    exporters::ExportHub export_hub(exports.hub);
+    for (auto& runner : exports.sinks) export_hub.Add(std::move(runner));
     const bool daemon_mode = options.listen.has_value();
     secrets::Fingerprinter fingerprinter =
         options.ephemeral_key ? secrets::Fingerprinter::Ephemeral()
@@ -113,6 +144,13 @@ int Run(const AgentOptions& options) {
       inventory = std::make_unique<daemon::InventoryDaemon>(inventory_options);
       for (const std::string& note : inventory->startup_notes()) {
         std::fprintf(stderr, "apisensor: %s\n", note.c_str());
+      }
+      if (!export_hub.empty()) {
+        inventory->AddListener(export_hub);
+        for (const auto& runner : export_hub.runners()) {
+          std::fprintf(stderr, "apisensor: exporting to sink %s (%s)\n",
+                       runner->options().name.c_str(), runner->options().type.c_str());
+        }
       }
       outputs.push_back(inventory.get());
     }
@@ -136,6 +174,7 @@ int Run(const AgentOptions& options) {
           metrics::CollectCounters(pipeline, capture.ReadCounters());
       if (inventory) {
         for (metrics::Counter& c : inventory->Counters()) counters.push_back(std::move(c));
+        for (metrics::Counter& c : export_hub.Counters()) counters.push_back(std::move(c));
       }
       std::string status = metrics::RenderStatusJson(counters, capture.tls_libraries());
       board.Publish(std::move(counters), std::move(status));
@@ -237,6 +276,9 @@ int main(int argc, char** argv) {
   run->add_option("--detector-config", detector_config,
                   "YAML file of detector thresholds (see agent/detectors/detector_config.h); "
                   "unset keys keep their defaults");
+  run->add_option("--export-config", run_options.export_config,
+                  "YAML file of export sinks: SIEMs (syslog CEF, Splunk HEC), OCSF or JSON files, "
+                  "webhooks (see exporters/README.md)");
   run->add_flag("--print-exchanges", run_options.print_exchanges,
                 "Also print every exchange as a JSON line on stdout, as `trace` does");
 

@@ -16,8 +16,7 @@ YAML::Node YamlReader::Parse(std::string_view text) const {
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    throw std::runtime_error(source_ + ": line " + std::to_string(e.mark.line + 1) + ": " +
-                             e.msg);
+    throw std::runtime_error(source_ + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
 }
 

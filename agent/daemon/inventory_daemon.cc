@@ -71,7 +71,7 @@ void InventoryDaemon::Publish(uint64_t now_unix_ns) {
   inventory::PublishResult published = inventory_->Publish(now_unix_ns);
   std::vector<findings::Finding> changed_findings = findings_.TakeChanged();
   const inventory::Published event{*published.view, published.changed, published.removed_ids,
-                        changed_findings, now_unix_ns};
+                                   changed_findings, now_unix_ns};
   for (inventory::InventoryListener* listener : listeners_) listener->OnPublish(event);
   if (writer_) {
     store::StoreBatch batch;

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "agent/api/api_server.h"
-#include "agent/inventory/inventory_listener.h"
 #include "agent/detectors/detector_set.h"
 #include "agent/findings/finding_log.h"
 #include "agent/inventory/inventory.h"
+#include "agent/inventory/inventory_listener.h"
 #include "agent/metrics/counters.h"
 #include "agent/pipeline/record_output.h"
 #include "agent/sensitive/scanner.h"
@@ -41,7 +41,8 @@ class InventoryDaemon final : public pipeline::RecordOutput {
   void Write(const ExchangeRecord& record) override {
     if (const inventory::ObservedEndpoint* endpoint = inventory_->Observe(record)) {
       detectors_->Inspect(record, *endpoint, findings_);
-      for (inventory::InventoryListener* listener : exchange_listeners_) listener->OnExchange(record, *endpoint);
+      for (inventory::InventoryListener* listener : exchange_listeners_)
+        listener->OnExchange(record, *endpoint);
     }
   }
 

@@ -28,8 +28,7 @@ class InventoryListener {
   virtual ~InventoryListener() = default;
   // Whether OnExchange should be called at all (checked once, at registration).
   virtual bool wants_exchanges() const = 0;
-  virtual void OnExchange(const ExchangeRecord& record,
-                          const ObservedEndpoint& endpoint) = 0;
+  virtual void OnExchange(const ExchangeRecord& record, const ObservedEndpoint& endpoint) = 0;
   // About once a second, and a last time when the agent stops.
   virtual void OnPublish(const Published& published) = 0;
 };

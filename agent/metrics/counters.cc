@@ -1,9 +1,9 @@
 #include "agent/metrics/counters.h"
 
-#include <algorithm>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
 
 namespace apisensor::metrics {
 

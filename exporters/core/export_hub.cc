@@ -2,6 +2,10 @@
 
 namespace apisensor::exporters {
 
+ExportHub::~ExportHub() {
+  for (const auto& runner : runners_) runner->RequestStop();
+}
+
 void ExportHub::Add(std::unique_ptr<SinkRunner> runner) { runners_.push_back(std::move(runner)); }
 
 bool ExportHub::wants_exchanges() const {

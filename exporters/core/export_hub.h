@@ -26,6 +26,10 @@ struct ExportHubOptions {
 class ExportHub final : public inventory::InventoryListener {
  public:
   explicit ExportHub(ExportHubOptions options = {}) : options_(options) {}
+  // Drains every sink at once, each for at most its drain timeout.
+  ~ExportHub() override;
+  ExportHub(const ExportHub&) = delete;
+  ExportHub& operator=(const ExportHub&) = delete;
 
   void Add(std::unique_ptr<SinkRunner> runner);
   bool empty() const { return runners_.empty(); }

@@ -20,7 +20,7 @@ struct ExchangeSummary {
   uint64_t latency_ns = 0;  // 0 without a response
   std::string service;
   std::string method;
-  std::string path;  // the endpoint template
+  std::string path;            // the endpoint template
   std::string endpoint_state;  // declared, shadow, zombie
   std::string host;            // Host / :authority as sent
   std::string protocol;        // "http/1.1", "h2", "grpc"
@@ -29,8 +29,8 @@ struct ExchangeSummary {
   uint16_t client_port = 0;
   std::string server_ip;
   uint16_t server_port = 0;
-  std::string caller;      // as the inventory names it
-  std::string process;     // comm of the traced process
+  std::string caller;   // as the inventory names it
+  std::string process;  // comm of the traced process
   uint32_t pid = 0;
   std::string user_agent;  // at most 256 bytes
   std::string auth;        // secrets::AuthKindName

@@ -15,12 +15,20 @@ uint64_t NowNs() {
 
 void LogToStderr(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
+// splitmix64: neighbouring seeds (pids, addresses, clocks) give unrelated generator states.
+uint32_t MixSeed(uint64_t seed) {
+  seed += 0x9e3779b97f4a7c15ULL;
+  seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<uint32_t>((seed ^ (seed >> 31)) % 2147483646ULL) + 1;
+}
+
 }  // namespace
 
 Backoff::Backoff(uint64_t initial_ms, uint64_t max_ms, uint64_t seed)
     : initial_ms_(std::max<uint64_t>(initial_ms, 1)),
       max_ms_(std::max(max_ms, initial_ms_)),
-      rng_(static_cast<uint32_t>(seed)) {}
+      rng_(MixSeed(seed)) {}
 
 uint64_t Backoff::NextDelayMs() {
   const uint64_t ceiling =
@@ -50,13 +58,18 @@ SinkRunner::SinkRunner(SinkOptions options, std::unique_ptr<Sink> sink, Log log)
 }
 
 SinkRunner::~SinkRunner() {
+  RequestStop();
+  worker_.join();
+}
+
+void SinkRunner::RequestStop() {
   {
     std::lock_guard lock(mu_);
+    if (stopping_) return;
     stopping_ = true;
     drain_deadline_ns_ = NowNs() + options_.drain_timeout_ms * 1'000'000;
   }
   wake_.notify_all();
-  worker_.join();
 }
 
 bool SinkRunner::Accepts(const ExportItem& item) const {
@@ -137,17 +150,18 @@ void SinkRunner::Deliver(std::vector<ExportItemPtr>& batch) {
         break;
     }
     ++stats_.retries;
-    const uint64_t delay_ns = backoff.NextDelayMs() * 1'000'000;
-    const uint64_t now = NowNs();
-    if (stopping_ && now + delay_ns > drain_deadline_ns_) {
-      stats_.dropped_at_shutdown += batch.size();
-      return;
-    }
-    // Sleeps through the backoff unless the agent starts stopping.
-    wake_.wait_for(lock, std::chrono::nanoseconds(delay_ns), [&] { return stopping_; });
-    if (stopping_ && NowNs() >= drain_deadline_ns_) {
-      stats_.dropped_at_shutdown += batch.size();
-      return;
+    // The whole backoff is waited even while stopping (a destination that fails is never
+    // hammered); a stop only cuts it short when the drain time ends first, and then the batch
+    // is given up.
+    const uint64_t until = NowNs() + backoff.NextDelayMs() * 1'000'000;
+    while (true) {
+      if (stopping_ && until > drain_deadline_ns_) {
+        stats_.dropped_at_shutdown += batch.size();
+        return;
+      }
+      const uint64_t now = NowNs();
+      if (now >= until) break;
+      wake_.wait_for(lock, std::chrono::nanoseconds(until - now));
     }
   }
 }
@@ -196,8 +210,8 @@ void SinkRunner::AppendCounters(std::vector<metrics::Counter>& out) const {
                  s.dropped_at_shutdown, false, label});
   out.push_back({"export_retries", "Failed deliveries retried", s.retries, false, label});
   out.push_back({"export_queued", "Items waiting in a sink's queue", s.queued, true, label});
-  out.push_back(
-      {"export_failing", "1 while a sink's last delivery failed", s.failing ? 1u : 0u, true, label});
+  out.push_back({"export_failing", "1 while a sink's last delivery failed", s.failing ? 1u : 0u,
+                 true, label});
 }
 
 bool SinkRunner::WaitIdle(uint64_t timeout_ms) const {

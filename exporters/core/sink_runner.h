@@ -24,9 +24,9 @@
 namespace apisensor::exporters {
 
 struct SinkStats {
-  uint64_t offered = 0;       // items this sink accepts by its filter
+  uint64_t offered = 0;  // items this sink accepts by its filter
   uint64_t delivered = 0;
-  uint64_t rejected = 0;      // refused for good by the destination
+  uint64_t rejected = 0;  // refused for good by the destination
   uint64_t dropped_queue_full = 0;
   uint64_t dropped_rate_limited = 0;
   uint64_t dropped_at_shutdown = 0;  // still queued or retrying when the drain time ran out
@@ -69,8 +69,10 @@ class SinkRunner {
   // Starts the worker. `log` receives one line when the sink starts failing and one when it
   // recovers (never one per retry); by default it writes to stderr.
   SinkRunner(SinkOptions options, std::unique_ptr<Sink> sink, Log log = {});
-  // Stops after draining what is queued for at most options.drain_timeout_ms.
+  // Stops after draining what is queued for at most options.drain_timeout_ms from RequestStop().
   ~SinkRunner();
+  // Starts the drain without waiting, so several sinks drain at once.
+  void RequestStop();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
 
@@ -96,8 +98,8 @@ class SinkRunner {
   Log log_;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable wake_;     // items arrived, or stop
-  mutable std::condition_variable idle_;     // queue drained (WaitIdle)
+  mutable std::condition_variable wake_;  // items arrived, or stop
+  mutable std::condition_variable idle_;  // queue drained (WaitIdle)
   std::deque<ExportItemPtr> queue_;
   bool stopping_ = false;
   bool in_flight_ = false;
