@@ -25,6 +25,7 @@ test_deps=(
   python3-jsonschema                                     # JSON Schema 2020-12 metaschema for OpenAPI checks
   nginx curl wrk procps util-linux                      # real servers and load for e2e, bench
   nghttp2-client openssl apache2                         # HTTP/2 clients, certificates, h2c upgrade
+  rsyslog rsyslog-gnutls                                 # syslog receiver for the CEF sink (UDP, TCP, TLS)
 )
 
 wanted=("${build_deps[@]}")
