@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <sys/socket.h>
 
 #include <stdexcept>
 
@@ -213,6 +214,18 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
   });
   server_->Get("/v1/findings", [&findings](const httplib::Request& req, httplib::Response& res) {
     ServeFindings(findings, req, res);
+  });
+  if (sources.agents_json) {
+    server_->Get("/v1/agents", [agents = std::move(sources.agents_json)](
+                                   const httplib::Request&, httplib::Response& res) {
+      res.set_content(agents(), "application/json");
+    });
+  }
+  // cpp-httplib sets SO_REUSEPORT, which would let a second agent share this port and make a
+  // port left in TIME_WAIT by a restart unusable; SO_REUSEADDR alone gives the opposite of both.
+  server_->set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   if (!server_->bind_to_port(host, port)) {
     throw std::runtime_error("cannot listen on " + listen +

@@ -5,6 +5,7 @@
 // bearer token on everything but /healthz.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,8 @@ struct ApiSources {
   const metrics::CounterBoard& counters;
   const InventoryBoard& inventory;
   const findings::FindingLog& findings;
+  // When set (the collector), GET /v1/agents answers with what it returns (a JSON document).
+  std::function<std::string()> agents_json = {};
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost".

@@ -6,6 +6,7 @@ with CI=true they fail instead, so CI can never pass without having run them.
 """
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -151,9 +152,19 @@ def tls_api_server(tls_cert):
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range, so that no client connection can take it
+    as its source port while its server is restarting."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+    for _ in range(1000):
+        port = random.randrange(10000, max(10001, ephemeral_low))
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_for_port(port, who, timeout=10):
