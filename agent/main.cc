@@ -27,6 +27,7 @@
 #include "agent/pipeline/jsonl_fd_output.h"
 #include "agent/pipeline/pipeline.h"
 #include "agent/secrets/fingerprint.h"
+#include "exporters/collector/collector_client.h"
 #include "exporters/config/export_config.h"
 
 namespace apisensor {
@@ -69,6 +70,7 @@ struct AgentOptions {
   daemon::InventoryDaemonOptions inventory;
   unsigned retention_days = 7;
   std::string export_config;  // sinks (SIEMs, files, webhooks); "" for none
+  std::optional<exporters::CollectorClientOptions> collector;  // stream to apisensor-collector
 };
 
 // Who is reporting, for the export formats: the node name Kubernetes gives (NODE_NAME) or the
@@ -119,15 +121,29 @@ int Run(const AgentOptions& options) {
       return 2;
     }
   }
+  if (options.collector) {
+    try {
+      exporters::ValidateCollectorOptions(*options.collector);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "apisensor: %s\n", e.what());
+      return 2;
+    }
+  }
   if (auto problem = capture::PreflightProblem()) {
     std::fprintf(stderr, "apisensor: %s\n", problem->c_str());
     return 2;
   }
   try {
-    // Declared before the inventory, which holds it as a listener: it outlives it, and drains
-    // its sinks last when the agent stops.
+    // The counters the collector's heartbeats carry; it outlives the collector client.
+    metrics::CounterBoard board;
+    // Declared before the inventory, which holds them as listeners: they outlive it, and drain
+    // their queues last when the agent stops.
     exporters::ExportHub export_hub(exports.hub);
     for (auto& runner : exports.sinks) export_hub.Add(std::move(runner));
+    std::unique_ptr<exporters::CollectorClient> collector;
+    if (options.collector && options.listen) {
+      collector = std::make_unique<exporters::CollectorClient>(*options.collector, &board);
+    }
     const bool daemon_mode = options.listen.has_value();
     secrets::Fingerprinter fingerprinter =
         options.ephemeral_key ? secrets::Fingerprinter::Ephemeral()
@@ -152,6 +168,11 @@ int Run(const AgentOptions& options) {
                        runner->options().name.c_str(), runner->options().type.c_str());
         }
       }
+      if (collector) {
+        inventory->AddListener(*collector);
+        std::fprintf(stderr, "apisensor: streaming to collector %s as agent %s\n",
+                     collector->options().address.c_str(), collector->options().agent_id.c_str());
+      }
       outputs.push_back(inventory.get());
     }
     pipeline::FanOutput output(outputs);
@@ -168,13 +189,15 @@ int Run(const AgentOptions& options) {
     capture::BpfCapture capture(capture_options, pipeline);
     pipeline.SetCopyControl(&capture);
 
-    metrics::CounterBoard board;
     auto publish = [&] {
       std::vector<metrics::Counter> counters =
           metrics::CollectCounters(pipeline, capture.ReadCounters());
       if (inventory) {
         for (metrics::Counter& c : inventory->Counters()) counters.push_back(std::move(c));
         for (metrics::Counter& c : export_hub.Counters()) counters.push_back(std::move(c));
+        if (collector) {
+          for (metrics::Counter& c : collector->Counters()) counters.push_back(std::move(c));
+        }
       }
       std::string status = metrics::RenderStatusJson(counters, capture.tls_libraries());
       board.Publish(std::move(counters), std::move(status));
@@ -213,6 +236,7 @@ int Run(const AgentOptions& options) {
     pipeline.Shutdown(NowNs(CLOCK_MONOTONIC));
     output.Flush();
     if (inventory) inventory->Shutdown(NowNs(CLOCK_REALTIME));
+    if (collector) collector->Stop();  // sends the last publish, within its drain timeout
     const std::string counters =
         metrics::RenderJson(metrics::CollectCounters(pipeline, capture.ReadCounters()));
     std::fprintf(stderr, "apisensor: counters %s\n", counters.c_str());
@@ -281,6 +305,32 @@ int main(int argc, char** argv) {
                   "webhooks (see exporters/README.md)");
   run->add_flag("--print-exchanges", run_options.print_exchanges,
                 "Also print every exchange as a JSON line on stdout, as `trace` does");
+  apisensor::exporters::CollectorClientOptions collector_options;
+  CLI::Option* collector_flag =
+      run->add_option("--collector", collector_options.address,
+                      "Stream the inventory, findings and heartbeats to apisensor-collector at "
+                      "HOST:PORT (gRPC over TLS)");
+  run->add_option("--collector-ca", collector_options.ca_file,
+                  "PEM CA of the collector's certificate (default: the system's roots)")
+      ->needs(collector_flag);
+  run->add_option("--collector-cert", collector_options.cert_file,
+                  "PEM client certificate for mutual TLS (with --collector-key)")
+      ->needs(collector_flag);
+  run->add_option("--collector-key", collector_options.key_file,
+                  "PEM private key of --collector-cert")
+      ->needs(collector_flag);
+  run->add_option("--collector-token-file", collector_options.token_file,
+                  "File holding a bearer token for the collector (over TLS only)")
+      ->needs(collector_flag);
+  run->add_flag("--collector-insecure", collector_options.insecure,
+                "Plaintext gRPC to the collector: only on loopback or a mesh that encrypts")
+      ->needs(collector_flag);
+  run->add_option("--agent-id", collector_options.agent_id,
+                  "This node's name at the collector (default: $NODE_NAME, else the host name)")
+      ->needs(collector_flag);
+  run->add_flag("--collector-exchanges", collector_options.exchanges,
+                "Also stream a summary of every exchange (for the collector's sinks)")
+      ->needs(collector_flag);
 
   apisensor::api::ClientOptions status_client;
   std::string status_token_file;
@@ -358,6 +408,12 @@ int main(int argc, char** argv) {
       }
     }
     run_options.listen = listen;
+    if (*collector_flag) {
+      if (collector_options.agent_id.empty()) {
+        collector_options.agent_id = apisensor::exporters::DefaultAgentId();
+      }
+      run_options.collector = collector_options;
+    }
     return apisensor::Run(run_options);
   }
   return apisensor::Run(trace_options);

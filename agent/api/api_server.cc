@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <stdexcept>
 
 #include "agent/api/endpoint_query.h"
@@ -216,8 +217,8 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
     ServeFindings(findings, req, res);
   });
   if (sources.agents_json) {
-    server_->Get("/v1/agents", [agents = std::move(sources.agents_json)](
-                                   const httplib::Request&, httplib::Response& res) {
+    server_->Get("/v1/agents", [agents = std::move(sources.agents_json)](const httplib::Request&,
+                                                                         httplib::Response& res) {
       res.set_content(agents(), "application/json");
     });
   }
@@ -232,10 +233,18 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
                              ": the port is in use or the address is not local; choose another "
                              "with --listen.");
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_ = true;
+  });
 }
 
 ApiServer::~ApiServer() {
+  // cpp-httplib ignores a stop() that comes before its accept loop runs, which would leave the
+  // join below waiting forever when the process is stopped right after it started.
+  while (!server_->is_running() && !listen_returned_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   server_->stop();
   if (thread_.joinable()) thread_.join();
 }
