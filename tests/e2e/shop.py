@@ -95,9 +95,9 @@ def call(port, method, path, headers=None, body=None):
 class Caller:
     """One client of the shop on its own loopback source address and keep-alive connection."""
 
-    def __init__(self, port, address):
+    def __init__(self, port, address, host="127.0.0.1"):
         self.address = address
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+        self.conn = http.client.HTTPConnection(host, port, timeout=10,
                                                source_address=(address, 0))
 
     def call(self, method, path, headers=None):

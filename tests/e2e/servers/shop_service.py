@@ -1,6 +1,6 @@
 """A small shop API for the inventory e2e tests, on Python's http.server.
 
-Usage: shop_service.py HOST   (prints the chosen port on stdout, then serves until killed)
+Usage: shop_service.py HOST [PORT]   (prints its port on stdout, then serves until killed)
 
 Under /api: the declared routes of specs/shop-v2.yaml (users, orders, health), a route only the
 older specs/shop-v1.yaml declares (reports/legacy), and routes no spec declares (internal/debug,
@@ -69,7 +69,8 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 def main():
-    server = Server((sys.argv[1], 0), Handler)
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    server = Server((sys.argv[1], port), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

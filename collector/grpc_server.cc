@@ -1,0 +1,96 @@
+#include "collector/grpc_server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/server_credentials.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "agent/api/api_server.h"
+#include "collector/stream_service.h"
+#include "collector/tls_files.h"
+
+namespace apisensor::collector {
+namespace {
+
+std::string HostOf(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+std::shared_ptr<grpc::ServerCredentials> Credentials(const GrpcListenOptions& o,
+                                                     std::string& description) {
+  const bool tls = !o.tls_cert_file.empty() || !o.tls_key_file.empty();
+  if (tls && (o.tls_cert_file.empty() || o.tls_key_file.empty())) {
+    throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
+  }
+  if (!tls) {
+    if (!o.client_ca_file.empty()) {
+      throw std::runtime_error("--client-ca needs TLS: give --tls-cert and --tls-key too");
+    }
+    if (!o.insecure && !api::IsLoopbackHost(HostOf(o.listen))) {
+      throw std::runtime_error(
+          "--grpc-listen " + o.listen +
+          " would take agents' data in plaintext: give --tls-cert and --tls-key (and --client-ca "
+          "to demand client certificates), or pass --insecure if something else encrypts it.");
+    }
+    description = "plaintext";
+    return grpc::InsecureServerCredentials();
+  }
+  const TlsFiles files = LoadTlsFiles(o.tls_cert_file, o.tls_key_file, o.client_ca_file);
+  grpc::SslServerCredentialsOptions ssl(
+      files.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = files.client_ca;
+  ssl.pem_key_cert_pairs.push_back({files.private_key, files.cert_chain});
+  description = files.client_ca.empty() ? "TLS" : "TLS, client certificates";
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+GrpcServer::GrpcServer(const GrpcListenOptions& options, Collector& collector) {
+  std::string security;
+  auto credentials = Credentials(options, security);
+  std::string token;
+  if (!options.token_file.empty()) {
+    token = ReadTokenFile(options.token_file, "--token-file");
+    security += ", token";
+  }
+  service_ = std::make_unique<StreamService>(collector, std::move(token), options.max_streams);
+  grpc::ServerBuilder builder;
+  // Without this a second collector could share the port and split the agents between them.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Notice agents that vanished (node lost) instead of counting them connected for hours; accept
+  // the agents' own keepalive pings down to every 10 s.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.AddListeningPort(options.listen, credentials, &port_);
+  builder.RegisterService(service_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    server_.reset();
+    throw std::runtime_error("cannot listen on " + options.listen +
+                             " for agents: the port is in use or the address is not local; "
+                             "choose another with --grpc-listen.");
+  }
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  description_ = host + ":" + std::to_string(port_) + " (" + security + ")";
+}
+
+GrpcServer::~GrpcServer() {
+  if (!server_) return;
+  // Streams are long-lived: after a short grace they are cancelled, which wakes their handlers'
+  // reads. A batch being stored completes first; its ack is lost and the agent resends it.
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+  server_->Wait();
+}
+
+}  // namespace apisensor::collector

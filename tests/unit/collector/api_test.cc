@@ -1,0 +1,97 @@
+// The agent's HTTP API over the collector's cluster view, as main.cc wires it: the merged
+// inventory, findings and OpenAPI, the collector's counters, and GET /v1/agents.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "agent/api/api_server.h"
+#include "collector/collector.h"
+#include "tests/unit/collector/test_batches.h"
+#include "tests/unit/collector/test_support.h"
+#include "tests/unit/support/child_process.h"
+
+namespace apisensor::collector {
+namespace {
+
+using namespace apisensor::collector::testing;
+
+rapidjson::Document Get(httplib::Client& http, const std::string& path) {
+  rapidjson::Document doc;
+  auto res = http.Get(path);
+  if (!res) {
+    ADD_FAILURE() << "GET " << path << " failed";
+    return doc;
+  }
+  EXPECT_EQ(res->status, 200) << path << ": " << res->body;
+  doc.Parse(res->body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << path << ": " << res->body;
+  return doc;
+}
+
+TEST(CollectorApi, ServesTheMergedClusterAndItsAgents) {
+  Collector c({});
+  c.Hello(MakeHello("node-a", 1));
+  c.Hello(MakeHello("node-b", 2));
+  std::string error;
+  v1::Batch a = MakeBatch(1, true);
+  AddEndpoint(a, "GET", "/orders/{id}", {30, 3, kT0 + kSecond, kT0 + 9 * kSecond});
+  AddService(a, "a.internal", 30, kT0 + kSecond, kT0 + 9 * kSecond);
+  AddFinding(a, "10.0.0.51", 1, kT0, kT0 + kSecond);
+  AddExchanges(a, 30);
+  SetHeartbeat(a, kT0 + 9 * kSecond, "1.2.3", 4, 40);
+  ASSERT_EQ(c.Apply("node-a", 1, a, error), BatchOutcome::kStored);
+  v1::Batch b = MakeBatch(1, true);
+  AddEndpoint(b, "GET", "/orders/{id}", {20, 0, kT0, kT0 + 8 * kSecond});
+  AddFinding(b, "10.0.0.51", 1, kT0 + kSecond, kT0 + 2 * kSecond);
+  ASSERT_EQ(c.Apply("node-b", 2, b, error), BatchOutcome::kStored);
+  c.Publish(kT0 + 10 * kSecond);
+
+  const int port = apisensor::testing::FreePort();
+  api::ApiServer server("127.0.0.1:" + std::to_string(port), "",
+                        api::ApiSources{c.counter_board(), c.inventory_board(), c.findings(),
+                                        [&c] { return c.AgentsJson(); }});
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(2);
+  http.set_read_timeout(5);
+
+  rapidjson::Document endpoints = Get(http, "/v1/endpoints?service=orders");
+  ASSERT_TRUE(endpoints.HasMember("endpoints"));
+  ASSERT_EQ(endpoints["endpoints"].Size(), 1u);
+  EXPECT_EQ(endpoints["endpoints"][0]["requests"].GetUint64(), 50u);
+  EXPECT_STREQ(endpoints["endpoints"][0]["path"].GetString(), "/orders/{id}");
+
+  rapidjson::Document services = Get(http, "/v1/services");
+  ASSERT_EQ(services["services"].Size(), 1u);
+  EXPECT_STREQ(services["services"][0]["name"].GetString(), "orders");
+
+  rapidjson::Document findings = Get(http, "/v1/findings");
+  ASSERT_EQ(findings["findings"].Size(), 1u);
+  EXPECT_EQ(findings["findings"][0]["count"].GetUint64(), 2u);
+  EXPECT_STREQ(findings["findings"][0]["caller"].GetString(), "10.0.0.51");
+
+  rapidjson::Document openapi = Get(http, "/v1/openapi?service=orders");
+  ASSERT_TRUE(openapi.HasMember("paths"));
+  EXPECT_TRUE(openapi["paths"].HasMember("/orders/{id}"));
+
+  rapidjson::Document agents = Get(http, "/v1/agents");
+  ASSERT_EQ(agents["agents"].Size(), 2u);
+  const rapidjson::Value& na = agents["agents"][0];
+  EXPECT_STREQ(na["agent_id"].GetString(), "node-a");
+  EXPECT_STREQ(na["version"].GetString(), "1.2.3");
+  EXPECT_TRUE(na["connected"].GetBool());
+  EXPECT_TRUE(na["last_heartbeat"].IsString());
+  EXPECT_EQ(na["exchanges_received"].GetUint64(), 30u);
+  EXPECT_EQ(na["batches_dropped"].GetUint64(), 4u);
+  EXPECT_EQ(na["items_dropped"].GetUint64(), 40u);
+
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("apisensor_collector_batches_applied_total 2"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("apisensor_collector_agents_connected 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace apisensor::collector
