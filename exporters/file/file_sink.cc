@@ -11,7 +11,9 @@
 namespace apisensor::exporters {
 namespace {
 
-std::string ErrnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
+std::string ErrnoText(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
 
 std::string ParentDirectory(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -23,7 +25,7 @@ std::string ParentDirectory(const std::string& path) {
 }  // namespace
 
 std::string MakeDirectories(const std::string& dir) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(dir.c_str(), &st) == 0) {
     return S_ISDIR(st.st_mode) ? "" : dir + " exists and is not a directory";
   }
@@ -71,7 +73,7 @@ std::string FileSink::Open() {
     if (fd < 0 && errno == EEXIST) fd = ::open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
   }
   if (fd < 0) return "cannot open " + options_.path + ": " + ErrnoText(errno);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0) {
     const int error = errno;
     ::close(fd);
@@ -84,8 +86,8 @@ std::string FileSink::Open() {
 
 std::string FileSink::ReopenIfReplaced() {
   if (fd_ < 0) return Open();
-  struct stat by_path{};
-  struct stat by_fd{};
+  struct stat by_path {};
+  struct stat by_fd {};
   if (::stat(options_.path.c_str(), &by_path) == 0 && ::fstat(fd_, &by_fd) == 0 &&
       by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino) {
     return "";
@@ -95,7 +97,8 @@ std::string FileSink::ReopenIfReplaced() {
 
 std::string FileSink::Rotate() {
   if (options_.keep == 0) {
-    if (::ftruncate(fd_, 0) != 0) return "cannot truncate " + options_.path + ": " + ErrnoText(errno);
+    if (::ftruncate(fd_, 0) != 0)
+      return "cannot truncate " + options_.path + ": " + ErrnoText(errno);
     size_ = 0;
     return "";
   }

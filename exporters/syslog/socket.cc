@@ -63,7 +63,8 @@ UniqueFd Connect(const HostPort& target, int socktype, int timeout_ms, std::stri
   const AddrinfoList list(found);
   int last_error = 0;
   for (const addrinfo* a = list.get(); a != nullptr; a = a->ai_next) {
-    UniqueFd fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+    UniqueFd fd(
+        socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
     if (!fd) {
       last_error = errno;
       continue;

@@ -19,9 +19,9 @@ uint64_t ItemTimeNs(const ExportItem& item) {
 
 const std::vector<std::string_view>& FacilityNames() {
   static const std::vector<std::string_view> kNames = {
-      "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
-      "uucp",   "cron",   "authpriv", "ftp",  "ntp",    "audit",  "alert",  "clock",
-      "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+      "kern",   "user",   "mail",     "daemon", "auth",   "syslog", "lpr",    "news",
+      "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "audit",  "alert",  "clock",
+      "local0", "local1", "local2",   "local3", "local4", "local5", "local6", "local7"};
   return kNames;
 }
 

@@ -35,9 +35,9 @@ SyslogSink::SyslogSink(SyslogSinkOptions options, std::unique_ptr<Formatter> for
   if (options_.transport == TransportKind::kUdp) {
     transport_ = MakeUdpTransport(options_.address, options_.timeout_ms);
   } else {
-    transport_ = MakeStreamTransport(
-        options_.address, options_.timeout_ms,
-        options_.transport == TransportKind::kTls ? options_.tls : nullptr);
+    transport_ =
+        MakeStreamTransport(options_.address, options_.timeout_ms,
+                            options_.transport == TransportKind::kTls ? options_.tls : nullptr);
   }
 }
 

@@ -26,9 +26,9 @@ enum class TransportKind { kUdp, kTcp, kTls };
 struct SyslogSinkOptions {
   HostPort address;
   TransportKind transport = TransportKind::kUdp;
-  HeaderFields header;  // procid is filled in by the sink
-  size_t max_message_bytes = 2048;  // whole message, header included; longer ones are cut
-  int timeout_ms = 5000;            // connect, handshake, and each stalled write
+  HeaderFields header;                    // procid is filled in by the sink
+  size_t max_message_bytes = 2048;        // whole message, header included; longer ones are cut
+  int timeout_ms = 5000;                  // connect, handshake, and each stalled write
   std::shared_ptr<const TlsContext> tls;  // required for kTls
 };
 

@@ -187,8 +187,8 @@ class TlsStream final : public Stream {
 
 }  // namespace
 
-std::shared_ptr<const TlsContext> TlsContext::Make(const TlsOptions& options,
-                                                   std::string& bad_key, std::string& error) {
+std::shared_ptr<const TlsContext> TlsContext::Make(const TlsOptions& options, std::string& bad_key,
+                                                   std::string& error) {
   std::unique_ptr<SSL_CTX, CtxFree> ctx(SSL_CTX_new(TLS_client_method()));
   if (ctx == nullptr) {
     bad_key = "transport";
@@ -208,8 +208,8 @@ std::shared_ptr<const TlsContext> TlsContext::Make(const TlsOptions& options,
       return fail("ca_file", "cannot be read: " + why);
     }
     if (SSL_CTX_load_verify_locations(ctx.get(), options.ca_file.c_str(), nullptr) != 1) {
-      return fail("ca_file", "holds no usable PEM certificate: " + options.ca_file + ": " +
-                                 OpenSslReason());
+      return fail("ca_file",
+                  "holds no usable PEM certificate: " + options.ca_file + ": " + OpenSslReason());
     }
   }
   if (!options.cert_file.empty()) {
@@ -217,15 +217,15 @@ std::shared_ptr<const TlsContext> TlsContext::Make(const TlsOptions& options,
       return fail("cert_file", "cannot be read: " + why);
     }
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), options.cert_file.c_str()) != 1) {
-      return fail("cert_file", "holds no usable PEM certificate: " + options.cert_file + ": " +
-                                   OpenSslReason());
+      return fail("cert_file",
+                  "holds no usable PEM certificate: " + options.cert_file + ": " + OpenSslReason());
     }
     if (std::string why = Unreadable(options.key_file); !why.empty()) {
       return fail("key_file", "cannot be read: " + why);
     }
     if (SSL_CTX_use_PrivateKey_file(ctx.get(), options.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-      return fail("key_file", "holds no usable PEM private key: " + options.key_file + ": " +
-                                  OpenSslReason());
+      return fail("key_file",
+                  "holds no usable PEM private key: " + options.key_file + ": " + OpenSslReason());
     }
     if (SSL_CTX_check_private_key(ctx.get()) != 1) {
       return fail("key_file", "is not the key of cert_file " + options.cert_file);

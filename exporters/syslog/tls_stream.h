@@ -13,9 +13,9 @@
 namespace apisensor::exporters::syslog {
 
 struct TlsOptions {
-  std::string ca_file;    // PEM CA certificate(s) that must have signed the receiver's
-  std::string cert_file;  // PEM client certificate chain, for mutual TLS
-  std::string key_file;   // its PEM private key
+  std::string ca_file;      // PEM CA certificate(s) that must have signed the receiver's
+  std::string cert_file;    // PEM client certificate chain, for mutual TLS
+  std::string key_file;     // its PEM private key
   std::string server_name;  // SNI and the name checked in the certificate
   bool insecure_skip_verify = false;
 };

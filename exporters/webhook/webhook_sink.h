@@ -26,7 +26,7 @@ struct WebhookOptions {
   std::string secret;   // the HMAC key itself; never logged
   std::string ca_file;  // PEM CA certificates for https; empty: the system's
   bool insecure_skip_verify = false;
-  uint64_t timeout_ms = 10000;  // connect, and each send and receive
+  uint64_t timeout_ms = 10000;                               // connect, and each send and receive
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
   std::string user_agent = "apisensor";
 };
@@ -49,7 +49,7 @@ class WebhookSink final : public Sink {
   const WebhookOptions options_;
   std::unique_ptr<Formatter> formatter_;
   std::unique_ptr<httplib::ClientImpl> client_;  // kept across batches: one connection reused
-  httplib::SSLClient* tls_ = nullptr;             // client_ itself for https
+  httplib::SSLClient* tls_ = nullptr;            // client_ itself for https
   std::string body_;
   uint64_t skipped_ = 0;
 };

@@ -22,7 +22,7 @@ constexpr size_t kMaxSecretBytes = 4096;
 
 // The key is the file's bytes without a trailing line break, so `echo key > file` works.
 std::string ReadSecret(const std::string& path, std::string& error) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     error = "cannot read " + path;
     return "";

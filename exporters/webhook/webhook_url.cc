@@ -16,7 +16,8 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url, std::string& e
   WebhookUrl out;
   std::string_view rest = url;
   const size_t scheme_end = rest.find("://");
-  const std::string_view scheme = scheme_end == std::string_view::npos ? "" : rest.substr(0, scheme_end);
+  const std::string_view scheme =
+      scheme_end == std::string_view::npos ? "" : rest.substr(0, scheme_end);
   if (text::EqualsIgnoreAsciiCase(scheme, "https")) {
     out.https = true;
   } else if (!text::EqualsIgnoreAsciiCase(scheme, "http")) {
@@ -70,7 +71,8 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url, std::string& e
   out.port = out.https ? 443 : 80;
   if (!port_text.empty()) {
     unsigned port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
         port > 65535) {
       error = "has a port that is not between 1 and 65535";

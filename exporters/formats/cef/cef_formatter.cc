@@ -22,7 +22,7 @@ constexpr size_t kShortMax = 31;  // app, proto
 constexpr size_t kOutcomeMax = 63;
 constexpr size_t kExternalIdMax = 40;
 constexpr size_t kDvchostMax = 100;
-constexpr size_t kTextMax = 1023;  // msg, request, requestMethod, sproc, dhost, cat, labels
+constexpr size_t kTextMax = 1023;          // msg, request, requestMethod, sproc, dhost, cat, labels
 constexpr size_t kCustomStringMax = 4000;  // cs1..cs6
 
 constexpr int kExchangeSeverity = 1;

@@ -33,7 +33,8 @@ HostPort SplitHost(std::string_view host) {
     port_text = host.substr(colon + 1);
   }
   uint16_t port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec == std::errc() && end == port_text.data() + port_text.size()) out.port = port;
   return out;
 }

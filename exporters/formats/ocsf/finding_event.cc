@@ -134,8 +134,7 @@ void WriteEvidences(JsonOut& out, const findings::Finding& f) {
 
 }  // namespace
 
-void WriteDetectionFinding(JsonOut& out, const findings::Finding& f,
-                           const FormatOptions& options) {
+void WriteDetectionFinding(JsonOut& out, const findings::Finding& f, const FormatOptions& options) {
   out.StartObject();
   WriteClassification(out, kDetectionFinding, ActivityOf(f));
   const EnumValue severity = SeverityOf(f.severity);

@@ -66,7 +66,7 @@ std::optional<EnumValue> HttpActivityForMethod(std::string_view method) {
 
 EnumValue ApiActivityForMethod(std::string_view method) {
   // What the method does to the resource, by its RFC 9110 / WebDAV semantics.
-  constexpr std::array<std::string_view, 7> kReads = {"GET",  "HEAD",   "OPTIONS", "QUERY",
+  constexpr std::array<std::string_view, 7> kReads = {"GET",    "HEAD",   "OPTIONS", "QUERY",
                                                       "SEARCH", "REPORT", "PROPFIND"};
   constexpr std::array<std::string_view, 6> kUpdates = {"PUT",  "PATCH", "PROPPATCH",
                                                         "MOVE", "MERGE", "UPDATE"};

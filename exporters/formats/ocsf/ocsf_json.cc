@@ -20,7 +20,9 @@ void JsonOut::StartArray(std::string_view key) {
 }
 
 void JsonOut::Key(std::string_view key) {
-  writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  // Evidence keys are a detector's words, but still repaired: one bad byte voids the event.
+  const std::string_view valid = ValidUtf8(key, scratch_);
+  writer_.Key(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void JsonOut::String(std::string_view value) {

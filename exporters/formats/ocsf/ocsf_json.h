@@ -26,8 +26,9 @@ class JsonOut {
   void EndObject() { writer_.EndObject(); }
   void StartArray(std::string_view key);
   void EndArray() { writer_.EndArray(); }
+  // Keys and strings alike: invalid UTF-8 replaced by U+FFFD.
   void Key(std::string_view key);
-  void String(std::string_view value);  // invalid UTF-8 replaced by U+FFFD
+  void String(std::string_view value);
   void Member(std::string_view key, std::string_view value);
   void MemberIfSet(std::string_view key, std::string_view value);  // skipped when empty
   void IntMember(std::string_view key, int64_t value);

@@ -40,8 +40,8 @@ TEST(FileSinkBuilder, TakesJsonByDefaultAndOcsf) {
 TEST(FileSinkBuilder, BuildsAWorkingSinkFromItsKeys) {
   TempDir dir;
   const std::string path = dir / "out/f.jsonl";
-  std::unique_ptr<Sink> sink = BuildFromYaml("path: " + path +
-                                             "\nmax_bytes: 4096\nkeep: 2\nfsync: true\n");
+  std::unique_ptr<Sink> sink =
+      BuildFromYaml("path: " + path + "\nmax_bytes: 4096\nkeep: 2\nfsync: true\n");
   for (int i = 0; i < 40; ++i) {
     const std::vector<ExportItemPtr> items = {
         apisensor::testing::Item(apisensor::testing::SampleFinding())};

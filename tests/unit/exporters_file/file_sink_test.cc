@@ -103,7 +103,7 @@ TEST(FileSink, WritesOneParseableLinePerItemAndMakesItsDirectories) {
   for (const std::string& id : Ids(10, 5)) want.push_back(id);
   EXPECT_EQ(LineIds(ReadLines(path)), want);
 
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
   ASSERT_EQ(::stat((dir / "a/b").c_str(), &st), 0);
@@ -148,7 +148,9 @@ TEST(FileSink, RotationLosesNoLineAndKeepsFilesUnderTheLimit) {
   for (int i = 0; i <= rotated; ++i) {
     const std::string file = i == 0 ? path : path + "." + std::to_string(i);
     EXPECT_LE(fs::file_size(file), 4096u) << file;
-    if (i > 0) EXPECT_GT(fs::file_size(file), 4096u - 1024) << file << " rotated too early";
+    if (i > 0) {
+      EXPECT_GT(fs::file_size(file), 4096u - 1024) << file << " rotated too early";
+    }
   }
 }
 
@@ -186,7 +188,8 @@ TEST(FileSink, ALineLargerThanTheLimitGetsAFileOfItsOwn) {
   big.description = std::string(6000, 'x');
   const std::vector<ExportItemPtr> items = {Findings(0, 1)[0], Item(big), Findings(1, 1)[0]};
   ASSERT_EQ(sink->Deliver(items).outcome, Delivery::kDelivered);
-  EXPECT_EQ(IdsAcrossFiles(path, RotatedFiles(path)), (std::vector<std::string>{Id(0), "big", Id(1)}));
+  EXPECT_EQ(IdsAcrossFiles(path, RotatedFiles(path)),
+            (std::vector<std::string>{Id(0), "big", Id(1)}));
   EXPECT_EQ(LineIds(ReadLines(path + ".1")), std::vector<std::string>{"big"});
 }
 
@@ -344,7 +347,8 @@ std::string AsUnprivileged(const std::function<std::string()>& body) {
 
 TEST(FileSink, ARefusedDirectoryIsOneClearSentence) {
   TempDir dir;
-  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::permissions(dir.path(),
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
   fs::create_directory(dir / "readonly");
   fs::permissions(dir / "readonly", fs::perms::owner_read | fs::perms::owner_exec |
                                         fs::perms::group_read | fs::perms::group_exec |
@@ -366,8 +370,7 @@ TEST(FileSink, ARefusedDirectoryIsOneClearSentence) {
       return std::string(e.what());
     }
   });
-  EXPECT_EQ(mkdir_error,
-            "cannot create directory " + dir / "readonly/sub" + ": Permission denied");
+  EXPECT_EQ(mkdir_error, "cannot create directory " + dir / "readonly/sub" + ": Permission denied");
 
   // A file system nobody may create in, root included.
   EXPECT_THROW(

@@ -49,7 +49,10 @@ std::vector<std::pair<std::string, std::string>> Detector(
 std::vector<FindingShape> FindingShapes() {
   return {
       {"shadow_endpoint", "API9:2023", "", "GET /users/{id}", {{"endpoint", "GET /users/{id}"}}},
-      {"zombie_endpoint", "API9:2023", "", "DELETE /v1/users/{id}",
+      {"zombie_endpoint",
+       "API9:2023",
+       "",
+       "DELETE /v1/users/{id}",
        {{"endpoint", "DELETE /v1/users/{id}"}, {"spec", "users-v1.yaml"}}},
       {"unauthenticated_access", "API2:2023", "10.0.0.7", "GET /users/{id}",
        Detector({{"reason", "no credentials"}, {"sensitive", "email,phone"}})},
@@ -108,8 +111,8 @@ TEST(OcsfCoverage, EveryFindingTypeAtEverySeverityIsAValidDetectionFinding) {
   const std::map<std::string, std::string> activities =
       Enum("classes", "detection_finding", "activity_id");
   const std::map<findings::Severity, int> severities = {
-      {findings::Severity::kInfo, 1},   {findings::Severity::kLow, 2},
-      {findings::Severity::kMedium, 3}, {findings::Severity::kHigh, 4},
+      {findings::Severity::kInfo, 1},     {findings::Severity::kLow, 2},
+      {findings::Severity::kMedium, 3},   {findings::Severity::kHigh, 4},
       {findings::Severity::kCritical, 5},
   };
   std::set<int> activities_seen;
@@ -150,8 +153,7 @@ TEST(OcsfCoverage, EveryFindingTypeAtEverySeverityIsAValidDetectionFinding) {
 }
 
 TEST(OcsfCoverage, EveryHttpMethodOcsfListsIsAValidApiAndHttpActivity) {
-  const std::map<std::string, std::string> methods =
-      Enum("objects", "http_request", "http_method");
+  const std::map<std::string, std::string> methods = Enum("objects", "http_request", "http_method");
   const std::map<std::string, std::string> http_activities =
       Enum("classes", "http_activity", "activity_id");
   const std::map<std::string, std::string> api_activities =
@@ -185,8 +187,7 @@ TEST(OcsfCoverage, EveryHttpMethodOcsfListsIsAValidApiAndHttpActivity) {
         api_seen.insert(activity);
         EXPECT_EQ(api["class_uid"].GetInt(), 6003) << context;
         EXPECT_EQ(api["type_uid"].GetInt64(), 600300 + activity) << context;
-        EXPECT_TRUE(activity == 99 || api_activities.contains(std::to_string(activity)))
-            << context;
+        EXPECT_TRUE(activity == 99 || api_activities.contains(std::to_string(activity))) << context;
         EXPECT_EQ(std::string(api["http_request"]["http_method"].GetString()), method);
       }
     }

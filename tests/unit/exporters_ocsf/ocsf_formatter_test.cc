@@ -106,10 +106,8 @@ TEST(OcsfFinding, RepeatsAreUpdates) {
 
 TEST(OcsfFinding, EverySeverityHasItsOcsfValue) {
   const std::pair<findings::Severity, std::pair<int, const char*>> cases[] = {
-      {findings::Severity::kInfo, {1, "Informational"}},
-      {findings::Severity::kLow, {2, "Low"}},
-      {findings::Severity::kMedium, {3, "Medium"}},
-      {findings::Severity::kHigh, {4, "High"}},
+      {findings::Severity::kInfo, {1, "Informational"}}, {findings::Severity::kLow, {2, "Low"}},
+      {findings::Severity::kMedium, {3, "Medium"}},      {findings::Severity::kHigh, {4, "High"}},
       {findings::Severity::kCritical, {5, "Critical"}},
   };
   for (const auto& [severity, want] : cases) {
@@ -149,10 +147,11 @@ TEST(OcsfFinding, FindingsWithoutCallerOrEndpointStayValid) {
 
 TEST(OcsfFinding, InvalidUtf8BecomesReplacementCharacters) {
   findings::Finding f = SampleFinding();
-  f.evidence = {{"user_agent", "bad\xff\xfe bytes"}};
+  f.evidence = {{"user_agent", "bad\xff\xfe bytes"}, {"k\xeb\xeb", "v"}};
   f.title = "caf\xc3";
   const rapidjson::Document e = FormatValid(f);  // validation parses with UTF-8 checking
   EXPECT_EQ(S(e["evidences"][0]["data"]["user_agent"]), "bad\xEF\xBF\xBD\xEF\xBF\xBD bytes");
+  EXPECT_EQ(S(e["evidences"][0]["data"]["k\xEF\xBF\xBD\xEF\xBF\xBD"]), "v");  // keys too
 }
 
 TEST(OcsfApiActivity, ExchangeWithResponse) {
@@ -194,8 +193,8 @@ TEST(OcsfApiActivity, ExchangeWithResponse) {
 
 TEST(OcsfApiActivity, ActivityFollowsTheMethod) {
   const std::pair<const char*, std::pair<int, const char*>> cases[] = {
-      {"POST", {1, "Create"}},  {"GET", {2, "Read"}},      {"HEAD", {2, "Read"}},
-      {"OPTIONS", {2, "Read"}}, {"PUT", {3, "Update"}},    {"PATCH", {3, "Update"}},
+      {"POST", {1, "Create"}},   {"GET", {2, "Read"}},         {"HEAD", {2, "Read"}},
+      {"OPTIONS", {2, "Read"}},  {"PUT", {3, "Update"}},       {"PATCH", {3, "Update"}},
       {"DELETE", {4, "Delete"}}, {"CONNECT", {99, "CONNECT"}}, {"BREW", {99, "BREW"}},
   };
   for (const auto& [method, want] : cases) {
@@ -283,11 +282,19 @@ TEST(OcsfHttpActivity, ExchangesAsHttpActivity) {
 }
 
 TEST(OcsfHttpActivity, EveryMethodHasItsActivity) {
-  const std::pair<const char*, int> cases[] = {{"CONNECT", 1}, {"DELETE", 2}, {"GET", 3},
-                                               {"HEAD", 4},    {"OPTIONS", 5}, {"POST", 6},
-                                               {"PUT", 7},     {"TRACE", 8},   {"PATCH", 9},
-                                               {"PROPFIND", 28}, {"VERSION-CONTROL", 40},
-                                               {"BREW", 99},   {"get", 99}};
+  const std::pair<const char*, int> cases[] = {{"CONNECT", 1},
+                                               {"DELETE", 2},
+                                               {"GET", 3},
+                                               {"HEAD", 4},
+                                               {"OPTIONS", 5},
+                                               {"POST", 6},
+                                               {"PUT", 7},
+                                               {"TRACE", 8},
+                                               {"PATCH", 9},
+                                               {"PROPFIND", 28},
+                                               {"VERSION-CONTROL", 40},
+                                               {"BREW", 99},
+                                               {"get", 99}};
   for (const auto& [method, want] : cases) {
     ExchangeSummary s = SampleExchange();
     s.method = method;

@@ -18,8 +18,8 @@ std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringL
 
 const Value* Member(const Value& object, std::string_view name) {
   if (!object.IsObject()) return nullptr;
-  const auto it = object.FindMember(
-      Value(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  const auto it =
+      object.FindMember(Value(name.data(), static_cast<rapidjson::SizeType>(name.size())));
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
@@ -110,7 +110,8 @@ std::vector<std::string> OcsfValidator::Validate(const Value& event) const {
   Context c;
   if (!event.IsObject()) return {"the event is not a JSON object"};
   const Value* class_uid = Member(event, "class_uid");
-  if (class_uid == nullptr || !class_uid->IsInt()) return {"class_uid is missing or not an integer"};
+  if (class_uid == nullptr || !class_uid->IsInt())
+    return {"class_uid is missing or not an integer"};
   const Value* event_class = nullptr;
   std::string class_key;
   for (const auto& entry : Member(subset_, "classes")->GetObject()) {
@@ -134,7 +135,8 @@ std::vector<std::string> OcsfValidator::Validate(const Value& event) const {
   // Classification: the class's own uid, category and captions; type_uid derived from them.
   const std::string caption = Str(*Member(*event_class, "caption"));
   const int category_uid = Member(*event_class, "category_uid")->GetInt();
-  if (const Value* v = Member(event, "category_uid"); v && v->IsInt() && v->GetInt() != category_uid) {
+  if (const Value* v = Member(event, "category_uid");
+      v && v->IsInt() && v->GetInt() != category_uid) {
     c.Error("category_uid = " + Describe(*v) + " but " + caption + " is in category " +
             std::to_string(category_uid));
   }
@@ -142,7 +144,8 @@ std::vector<std::string> OcsfValidator::Validate(const Value& event) const {
     c.Error("class_name = " + Describe(*v) + " but the class is \"" + caption + "\"");
   }
   const std::string category_name = Str(*Member(*event_class, "category_name"));
-  if (const Value* v = Member(event, "category_name"); v && v->IsString() && Str(*v) != category_name) {
+  if (const Value* v = Member(event, "category_name");
+      v && v->IsString() && Str(*v) != category_name) {
     c.Error("category_name = " + Describe(*v) + " but the category is \"" + category_name + "\"");
   }
   const Value* activity = Member(event, "activity_id");
@@ -150,12 +153,14 @@ std::vector<std::string> OcsfValidator::Validate(const Value& event) const {
   if (activity && activity->IsInt() && type_uid && type_uid->IsInt64()) {
     const int64_t want = int64_t{class_uid->GetInt()} * 100 + activity->GetInt();
     if (type_uid->GetInt64() != want) {
-      c.Error("type_uid = " + Describe(*type_uid) + " but class_uid*100+activity_id = " +
-              std::to_string(want));
+      c.Error("type_uid = " + Describe(*type_uid) +
+              " but class_uid*100+activity_id = " + std::to_string(want));
     }
     std::string activity_caption = activity->GetInt() == 0 ? "Unknown" : "Other";
-    const Value& enums = (*Member(*Member(*Member(*event_class, "attributes"), "activity_id"), "enum"));
-    if (const Value* e = Member(enums, std::to_string(activity->GetInt()))) activity_caption = Str(*e);
+    const Value& enums =
+        (*Member(*Member(*Member(*event_class, "attributes"), "activity_id"), "enum"));
+    if (const Value* e = Member(enums, std::to_string(activity->GetInt())))
+      activity_caption = Str(*e);
     const std::string type_name = caption + ": " + activity_caption;
     if (const Value* v = Member(event, "type_name"); v && v->IsString() && Str(*v) != type_name) {
       c.Error("type_name = " + Describe(*v) + " but should be \"" + type_name + "\"");
@@ -173,7 +178,8 @@ void OcsfValidator::CheckObject(Context& c, const Value& object, const Value& at
     const std::string requirement = Str(*Member(attr.value, "requirement"));
     bool required = requirement == "required";
     const std::string only_with = "required only with profile ";
-    if (requirement.starts_with(only_with)) required = c.HasProfile(requirement.substr(only_with.size()));
+    if (requirement.starts_with(only_with))
+      required = c.HasProfile(requirement.substr(only_with.size()));
     if (required && !Member(object, name)) c.Error("missing required attribute " + prefix + name);
   }
   for (const auto& member : object.GetObject()) {
@@ -230,8 +236,8 @@ void OcsfValidator::CheckValue(Context& c, const Value& value, const Value& attr
 }
 
 void OcsfValidator::CheckEnum(Context& c, const std::string& name, const Value& value,
-                              const Value& attribute, const Value& object,
-                              const std::string& path, bool top) const {
+                              const Value& attribute, const Value& object, const std::string& path,
+                              bool top) const {
   const Value* enums = Member(attribute, "enum");
   if (enums == nullptr) return;
   // The subset lists class_uid and category_uid with the base event's values; the class's own

@@ -105,10 +105,12 @@ std::vector<Case> Cases() {
       {"timestamp as text", finding, "api_activity",
        [](Document& d) { SetString(d, "/time", "2026-11-23T10:00:00Z"); },
        "time = \"2026-11-23T10:00:00Z\" must be milliseconds since 1970"},
-      {"integer as text", finding, "api_activity",
-       [](Document& d) { SetString(d, "/count", "1"); }, "count = \"1\" must be a 32-bit integer"},
+      {"integer as text", finding, "api_activity", [](Document& d) { SetString(d, "/count", "1"); },
+       "count = \"1\" must be a 32-bit integer"},
       {"integer_t beyond 32 bits", exchange, "api_activity",
-       [](Document& d) { Set(d, "/http_response/body_length", rapidjson::Value(int64_t{1} << 33)); },
+       [](Document& d) {
+         Set(d, "/http_response/body_length", rapidjson::Value(int64_t{1} << 33));
+       },
        "http_response.body_length = 8589934592 must be a 32-bit integer"},
       {"port out of range", exchange, "api_activity",
        [](Document& d) { Set(d, "/src_endpoint/port", rapidjson::Value(70000)); },
@@ -167,20 +169,23 @@ TEST(OcsfValidator, AllowsOnlyTheReservedActivitiesBeyondTheSubset) {
   EXPECT_EQ(Problems(doc), "");
   Set(doc, "/activity_id", rapidjson::Value(98));
   Set(doc, "/type_uid", rapidjson::Value(600398));
-  EXPECT_NE(Problems(doc).find("activity_id = 98 is not one of its enum values"), std::string::npos);
+  EXPECT_NE(Problems(doc).find("activity_id = 98 is not one of its enum values"),
+            std::string::npos);
 }
 
 TEST(OcsfValidator, RejectsWhatIsNotAnEventObject) {
-  EXPECT_NE(JoinLines(OcsfValidator::Default().Validate("{\"class_uid\": 2004,")).find("not valid JSON"),
-            std::string::npos);
+  EXPECT_NE(
+      JoinLines(OcsfValidator::Default().Validate("{\"class_uid\": 2004,")).find("not valid JSON"),
+      std::string::npos);
   EXPECT_NE(JoinLines(OcsfValidator::Default().Validate("[]")).find("not a JSON object"),
             std::string::npos);
   EXPECT_NE(JoinLines(OcsfValidator::Default().Validate("{\"time\": 1}")).find("class_uid"),
             std::string::npos);
   // Invalid UTF-8 inside a string is invalid JSON text.
-  EXPECT_NE(JoinLines(OcsfValidator::Default().Validate("{\"class_uid\": 2004, \"message\": \"\xff\"}"))
-                .find("not valid JSON"),
-            std::string::npos);
+  EXPECT_NE(
+      JoinLines(OcsfValidator::Default().Validate("{\"class_uid\": 2004, \"message\": \"\xff\"}"))
+          .find("not valid JSON"),
+      std::string::npos);
 }
 
 }  // namespace

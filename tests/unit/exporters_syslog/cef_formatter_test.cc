@@ -55,8 +55,7 @@ findings::Finding SampleFinding() {
 }
 
 TEST(CefFormatter, MapsEveryFindingField) {
-  const CefEvent e =
-      FormatAndParse(SampleFinding(), Options("1.2.3", "n1"));
+  const CefEvent e = FormatAndParse(SampleFinding(), Options("1.2.3", "n1"));
   EXPECT_EQ(e.version, "0");
   EXPECT_EQ(e.vendor, "apisensor");
   EXPECT_EQ(e.product, "apisensor");
@@ -267,8 +266,14 @@ TEST(CefFormatter, Utf8IsKeptInvalidBytesAndControlsAreReplaced) {
   findings::Finding f = SampleFinding();
   f.description = "ünïcødé ✓ 🚀";
   EXPECT_EQ(FormatAndParse(f).Get("msg"), f.description);
-  f.description = std::string("a\xff" "b\xc3", 4) + "\t\x01\x7f" + std::string(1, '\0') + "z";
-  EXPECT_EQ(FormatAndParse(f).Get("msg"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD    z");
+  f.description = std::string(
+                      "a\xff"
+                      "b\xc3",
+                      4) +
+                  "\t\x01\x7f" + std::string(1, '\0') + "z";
+  EXPECT_EQ(FormatAndParse(f).Get("msg"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD    z");
   f.title = "t\tu\x1b";
   EXPECT_EQ(FormatAndParse(f).name, "t u ");
 }
@@ -277,9 +282,9 @@ TEST(CefFormatter, LongValuesAreCutOnCharacterBoundariesAtTheSpecLimits) {
   findings::Finding f = SampleFinding();
   std::string long_text;
   while (long_text.size() < 10'000) long_text += "é=\\";  // 4 bytes: é is 2
-  f.description = long_text;                                // msg: 1023
-  f.evidence = {{"k", long_text}};                          // cs6: 4000
-  f.title = long_text;                                      // name: 512
+  f.description = long_text;                              // msg: 1023
+  f.evidence = {{"k", long_text}};                        // cs6: 4000
+  f.title = long_text;                                    // name: 512
   const CefEvent e = FormatAndParse(f);
   // 1023 = 255 × 4 + 3: the 256th "é" and its "=" fit, its backslash does not.
   EXPECT_EQ(e.Get("msg"), long_text.substr(0, 1023));
@@ -308,14 +313,14 @@ TEST(CefFormatter, ContentTypeIsText) {
 // not catch a missing escape.
 TEST(CefParser, RefusesWhatTheSpecificationForbids) {
   const char* bad[] = {
-      "CEF:0|v|p|1|s|n|5",                  // seven fields only
-      "CEF:0|v|p|1|s|n|5|msg=a=b",          // unescaped = in a value
-      "CEF:0|v|p|1|s|n|5|msg=a\\xb",        // unknown escape
-      "CEF:0|v|p|1|s|n|5|msg=a\\",          // dangling backslash
-      "CEF:0|v|p|1|s|n|5|msg=a\nb",         // raw line break
-      "CEF:0|v|p|1|s\\x|n|5|",              // bad header escape
-      "CEF:0|v|p|1|s|n|5|msg=a msg=b",      // repeated key
-      "CEF:0|v|p|1|s|n|5| msg=a",           // no key at the start
+      "CEF:0|v|p|1|s|n|5",              // seven fields only
+      "CEF:0|v|p|1|s|n|5|msg=a=b",      // unescaped = in a value
+      "CEF:0|v|p|1|s|n|5|msg=a\\xb",    // unknown escape
+      "CEF:0|v|p|1|s|n|5|msg=a\\",      // dangling backslash
+      "CEF:0|v|p|1|s|n|5|msg=a\nb",     // raw line break
+      "CEF:0|v|p|1|s\\x|n|5|",          // bad header escape
+      "CEF:0|v|p|1|s|n|5|msg=a msg=b",  // repeated key
+      "CEF:0|v|p|1|s|n|5| msg=a",       // no key at the start
       "LEEF:0|v|p|1|s|n|5|",
   };
   for (const char* line : bad) EXPECT_FALSE(ParseCef(line).has_value()) << line;

@@ -48,8 +48,7 @@ void CheckFinding(FuzzedDataProvider& in, const apisensor::exporters::FormatOpti
   Check(e->Get("cs2") == Ext(f.type, 4000));
   Check(e->Get("cs4") == Ext(f.endpoint, 4000));
   Check(e->Get("cs5") == Ext(f.caller, 4000));
-  Check(e->Get("cs6") ==
-        Ext(f.evidence[0].first + "=" + f.evidence[0].second, 4000));
+  Check(e->Get("cs6") == Ext(f.evidence[0].first + "=" + f.evidence[0].second, 4000));
   Check(e->Get("src") + e->Get("sproc") == Ext(f.caller, 1023));
   Check(e->Get("cat") == Ext(f.owasp, 1023));
   Check(e->Get("externalId") == Ext(f.id, 40));

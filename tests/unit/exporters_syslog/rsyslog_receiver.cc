@@ -104,7 +104,8 @@ std::vector<std::string> SplitTabs(const std::string& line) {
 
 bool RsyslogAvailable(std::string& reason) {
   if (!ProgramExists(kRsyslogd)) {
-    reason = std::string(kRsyslogd) + " is missing: install rsyslog and rsyslog-gnutls "
+    reason = std::string(kRsyslogd) +
+             " is missing: install rsyslog and rsyslog-gnutls "
              "(scripts/setup.sh --with-test-deps)";
     return false;
   }
@@ -115,8 +116,9 @@ bool RsyslogAvailable(std::string& reason) {
     gtls = gtls || std::filesystem::exists(std::string(dir) + "/lmnsd_gtls.so");
   }
   if (!gtls) {
-    reason = "rsyslog's gtls driver (lmnsd_gtls.so) is missing: install rsyslog-gnutls "
-             "(scripts/setup.sh --with-test-deps)";
+    reason =
+        "rsyslog's gtls driver (lmnsd_gtls.so) is missing: install rsyslog-gnutls "
+        "(scripts/setup.sh --with-test-deps)";
     return false;
   }
   if (!ProgramExists("openssl")) {
@@ -152,12 +154,14 @@ void RsyslogReceiver::Start() {
   while (!(Listening(udp_port_, true) && Listening(tcp_port_, false) &&
            Listening(tls_port_, false) && Listening(mtls_port_, false))) {
     if (!process_->running()) {
-      throw std::runtime_error("rsyslogd exited at start (its messages are above; the TLS "
-                               "inputs need rsyslog-gnutls)");
+      throw std::runtime_error(
+          "rsyslogd exited at start (its messages are above; the TLS "
+          "inputs need rsyslog-gnutls)");
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("rsyslogd did not listen on its ports within 10 s (its messages "
-                               "are above)");
+      throw std::runtime_error(
+          "rsyslogd did not listen on its ports within 10 s (its messages "
+          "are above)");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

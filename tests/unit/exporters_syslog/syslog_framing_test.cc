@@ -113,8 +113,8 @@ TEST(SyslogFraming, TcpSendsOctetCountedFramesAndNothingElse) {
   SyslogSink sink(o, MakeCefFormatter(FormatOptions{}));
 
   // Line breaks, a multi-byte character and lengths with different digit counts.
-  const std::vector<findings::Finding> sent = {
-      Finding("a", "x"), Finding("b", "two\nlines ✓"), Finding("c", std::string(3000, 'y'))};
+  const std::vector<findings::Finding> sent = {Finding("a", "x"), Finding("b", "two\nlines ✓"),
+                                               Finding("c", std::string(3000, 'y'))};
   std::vector<ExportItemPtr> batch;
   for (const findings::Finding& f : sent) batch.push_back(std::make_shared<const ExportItem>(f));
   ASSERT_EQ(sink.Deliver(batch).outcome, Delivery::kDelivered);

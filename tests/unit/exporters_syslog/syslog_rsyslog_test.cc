@@ -317,14 +317,12 @@ TEST_P(EveryTransport, FindingsAndExchangesArriveFieldForField) {
   const TransportKind transport = GetParam();
   const std::string host = std::string("fields-") + Name(transport);
   auto sink = MakeSink(transport, PortFor(transport), host,
-                       transport == TransportKind::kTls ? Tls(receiver().ca_file())
-                                                        : nullptr);
+                       transport == TransportKind::kTls ? Tls(receiver().ca_file()) : nullptr);
   const findings::Finding nasty = NastyFinding("nasty-" + host);
   const findings::Finding long_one = LongFinding("long-" + host);
   const findings::Finding v6 = Ipv6Finding("v6-" + host);
   const ExchangeSummary exchange = NastyExchange();
-  const std::vector<ExportItemPtr> batch = {Item(nasty), Item(long_one), Item(v6),
-                                            Item(exchange)};
+  const std::vector<ExportItemPtr> batch = {Item(nasty), Item(long_one), Item(v6), Item(exchange)};
   const DeliveryResult result = sink->Deliver(batch);
   ASSERT_EQ(result.outcome, Delivery::kDelivered) << result.error;
   EXPECT_EQ(sink->truncated(), 0u);
@@ -357,8 +355,7 @@ TEST_P(StreamTransport, ALargeBatchArrivesWholeAndInOrder) {
   const TransportKind transport = GetParam();
   const std::string host = std::string("batch-") + Name(transport);
   auto sink = MakeSink(transport, PortFor(transport), host,
-                       transport == TransportKind::kTls ? Tls(receiver().ca_file())
-                                                        : nullptr);
+                       transport == TransportKind::kTls ? Tls(receiver().ca_file()) : nullptr);
   std::vector<ExportItemPtr> batch;
   for (int i = 0; i < 300; ++i) {  // about 200 KiB: several writes of the 64 KiB chunks
     findings::Finding f = NastyFinding(std::to_string(i));
@@ -392,8 +389,7 @@ TEST_F(SyslogToRsyslog, UdpCutsLongMessagesToTheLimitAndCountsThem) {
   const std::vector<ReceivedMessage> got = receiver().WaitFor(FromHost(host), 2, 5s);
   ASSERT_EQ(got.size(), 2u);
   std::string full_cef;
-  MakeCefFormatter(TestFormat())
-      ->Format(long_one, full_cef);
+  MakeCefFormatter(TestFormat())->Format(long_one, full_cef);
   for (const ReceivedMessage& m : got) {
     if (m.msgid == "shadow_endpoint") {
       EXPECT_LE(m.raw.size(), 2048u);
@@ -424,11 +420,12 @@ TEST_F(SyslogToRsyslog, OcsfEventsArriveWholeAndValid) {
     EXPECT_TRUE(problems.empty()) << apisensor::testing::JoinLines(problems) << m.msg;
     rapidjson::Document event;
     event.Parse(m.msg.c_str());
-    if (event.IsObject() && event.HasMember("class_uid")) {
-      classes.insert(event["class_uid"].GetInt());
-    }
-    EXPECT_EQ(m.msgid, event.IsObject() && event["class_uid"] == 2004 ? "weird|type\\x"
-                                                                         : "exchange");
+    const int class_uid =
+        event.IsObject() && event.HasMember("class_uid") && event["class_uid"].IsInt()
+            ? event["class_uid"].GetInt()
+            : 0;
+    classes.insert(class_uid);
+    EXPECT_EQ(m.msgid, class_uid == 2004 ? "weird|type\\x" : "exchange") << m.raw;
   }
   EXPECT_EQ(classes, (std::set<int>{2004, 6003}));
 }
@@ -444,9 +441,8 @@ TEST_F(SyslogToRsyslog, TlsRefusesAReceiverItCannotVerify) {
                               " failed: its certificate was not accepted (unable to get local "
                               "issuer certificate)");
 
-  auto wrong_name =
-      MakeSink(TransportKind::kTls, receiver().tls_port(), "tls-bad",
-               Tls(receiver().ca_file(), "siem.example.com"));
+  auto wrong_name = MakeSink(TransportKind::kTls, receiver().tls_port(), "tls-bad",
+                             Tls(receiver().ca_file(), "siem.example.com"));
   result = wrong_name->Deliver(batch);
   EXPECT_EQ(result.outcome, Delivery::kRetry);
   EXPECT_EQ(result.error, "TLS handshake with 127.0.0.1:" + port +
@@ -465,9 +461,9 @@ TEST_F(SyslogToRsyslog, TlsRefusesAReceiverItCannotVerify) {
 }
 
 TEST_F(SyslogToRsyslog, MutualTlsPresentsTheClientCertificate) {
-  auto sink = MakeSink(TransportKind::kTls, receiver().mtls_port(), "mtls",
-                       Tls(receiver().ca_file(), "", false, receiver().client_cert(),
-                           receiver().client_key()));
+  auto sink = MakeSink(
+      TransportKind::kTls, receiver().mtls_port(), "mtls",
+      Tls(receiver().ca_file(), "", false, receiver().client_cert(), receiver().client_key()));
   const findings::Finding f = NastyFinding("mtls");
   ASSERT_EQ(sink->Deliver(std::vector{Item(f)}).outcome, Delivery::kDelivered);
   const std::vector<ReceivedMessage> got = receiver().WaitFor(FromHost("mtls"), 1, 5s);
@@ -503,24 +499,23 @@ TEST_P(ReceiverRestart, RetriesWithOneSentenceAndDeliversWhenTheReceiverIsBack) 
   options.backoff_max_ms = 100;
   std::vector<std::string> log;
   std::mutex log_mu;
-  SinkRunner runner(
-      options,
-      MakeSink(transport, port, host,
-               transport == TransportKind::kTls ? Tls(own.ca_file()) : nullptr),
-      [&](const std::string& line) {
-        std::lock_guard lock(log_mu);
-        log.push_back(line);
-      });
+  SinkRunner runner(options,
+                    MakeSink(transport, port, host,
+                             transport == TransportKind::kTls ? Tls(own.ca_file()) : nullptr),
+                    [&](const std::string& line) {
+                      std::lock_guard lock(log_mu);
+                      log.push_back(line);
+                    });
   const auto offer = [&](const std::string& id) {
     const std::vector batch = {Item(NastyFinding(id))};
     runner.Offer(batch);
   };
   const auto received = [&](const std::string& id) {
-    return own
-               .WaitFor([&](const ReceivedMessage& m) {
-                 return m.hostname == host && Parse(m.msg).Get("externalId") == id;
-               },
-                        1, 5s)
+    return own.WaitFor(
+                  [&](const ReceivedMessage& m) {
+                    return m.hostname == host && Parse(m.msg).Get("externalId") == id;
+                  },
+                  1, 5s)
                .size() == 1;
   };
 

@@ -1,9 +1,9 @@
 #include "exporters/webhook/webhook_sink_builder.h"
-#include "exporters/webhook/webhook_url.h"
 
 #include <gtest/gtest.h>
 
 #include "exporters/formats/native_json.h"
+#include "exporters/webhook/webhook_url.h"
 #include "tests/unit/exporters_file/temp_dir.h"
 #include "tests/unit/exporters_ocsf/ocsf_test_items.h"
 #include "tests/unit/exporters_webhook/test_receiver.h"
@@ -55,12 +55,12 @@ TEST_F(WebhookSinkBuilderTest, TakesJsonByDefaultAndOcsf) {
 
 TEST_F(WebhookSinkBuilderTest, BuildsAWorkingSinkFromItsKeys) {
   apisensor::testing::WebhookReceiver receiver("builder-key", &tls_);
-  std::unique_ptr<Sink> sink = BuildFromYaml(
-      "url: https://localhost:" + std::to_string(receiver.port()) + "/in\n" +
-      "secret_file: " + secret_ + "\n" + "ca_file: " + tls_.cert + "\n" +
-      "timeout_ms: 3000\n"
-      "insecure_skip_verify: false\n"
-      "headers: {X-Tenant: blue, Authorization: Bearer abc}\n");
+  std::unique_ptr<Sink> sink =
+      BuildFromYaml("url: https://localhost:" + std::to_string(receiver.port()) + "/in\n" +
+                    "secret_file: " + secret_ + "\n" + "ca_file: " + tls_.cert + "\n" +
+                    "timeout_ms: 3000\n"
+                    "insecure_skip_verify: false\n"
+                    "headers: {X-Tenant: blue, Authorization: Bearer abc}\n");
   const std::vector<ExportItemPtr> items = {
       apisensor::testing::Item(apisensor::testing::SampleFinding())};
   const DeliveryResult r = sink->Deliver(items);
@@ -97,9 +97,9 @@ TEST_F(WebhookSinkBuilderTest, EachMistakeIsOneSentence) {
             "export.yaml: sinks[0].secret_file cannot read " + dir_ / "missing");
   EXPECT_EQ(ErrorOf(url + "secret_file: " + empty_ + "\n"),
             "export.yaml: sinks[0].secret_file names an empty file: " + empty_);
-  EXPECT_EQ(ErrorOf(url + secret + "ca_file: " + not_pem_ + "\n"),
-            "export.yaml: sinks[0].ca_file must name a readable file of PEM certificates: " +
-                not_pem_);
+  EXPECT_EQ(
+      ErrorOf(url + secret + "ca_file: " + not_pem_ + "\n"),
+      "export.yaml: sinks[0].ca_file must name a readable file of PEM certificates: " + not_pem_);
   EXPECT_EQ(ErrorOf("url: http://siem.example/\n" + secret + "ca_file: " + tls_.cert + "\n"),
             "export.yaml: sinks[0].ca_file applies to https urls only");
   EXPECT_EQ(ErrorOf("url: http://siem.example/\n" + secret + "insecure_skip_verify: true\n"),
@@ -137,9 +137,9 @@ TEST(WebhookUrl, ReadsEveryPart) {
   EXPECT_EQ(url->target, "/?token=x");
   EXPECT_EQ(url->origin(), "http://siem.example:80");
 
-  for (const char* bad : {"http://siem.example:/", "http://[::1/", "http://[::1]x/",
-                          "http://siem.example:99999/", "http://a b/", "http://siem.example/#x",
-                          "http://siem.example:8x/"}) {
+  for (const char* bad :
+       {"http://siem.example:/", "http://[::1/", "http://[::1]x/", "http://siem.example:99999/",
+        "http://a b/", "http://siem.example/#x", "http://siem.example:8x/"}) {
     EXPECT_FALSE(ParseWebhookUrl(bad, error)) << bad;
   }
 }
