@@ -54,8 +54,10 @@ SpecSource ParseSpecArgument(std::string_view argument) {
   std::error_code ec;
   const size_t equals = argument.find('=');
   const std::string_view service = argument.substr(0, equals);
-  if (equals == std::string_view::npos || service.find('/') != std::string_view::npos ||
-      fs::exists(fs::path(argument), ec)) {
+  // A Kubernetes service name holds one '/' (namespace/workload) and never starts like a path.
+  const bool path_like = service.starts_with('/') || service.starts_with('.') ||
+                         std::count(service.begin(), service.end(), '/') > 1;
+  if (equals == std::string_view::npos || path_like || fs::exists(fs::path(argument), ec)) {
     out.path = fs::path(argument);
     return out;
   }

@@ -36,9 +36,10 @@ struct SpecSource {
   std::filesystem::path path;  // a file or a directory
 };
 
-// "SERVICE=PATH" or "PATH". SERVICE is the text before the first '='; the whole argument is a
-// path when there is no '=', when that text holds a '/', or when the argument names an existing
-// file or directory. Throws SpecError for an empty argument, service or path; its message is
+// "SERVICE=PATH" or "PATH". SERVICE is the text before the first '=' ("orders", "python3:8080",
+// "shop/orders" for Kubernetes' namespace/workload); the whole argument is a path when there is
+// no '=', when that text starts with '/' or '.' or holds more than one '/', or when the argument
+// names an existing file or directory. Throws SpecError for an empty argument, service or path; its message is
 // the problem alone ("no path after '='"), for the caller to prefix with the argument.
 SpecSource ParseSpecArgument(std::string_view argument);
 

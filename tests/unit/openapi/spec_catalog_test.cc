@@ -54,6 +54,12 @@ TEST(SpecArgument, Forms) {
   s = ParseSpecArgument("specs/orders.yaml");
   EXPECT_EQ(s.service, "");
   EXPECT_EQ(s.path, "specs/orders.yaml");
+  s = ParseSpecArgument("shop/orders=/etc/specs/orders.yaml");  // Kubernetes namespace/workload
+  EXPECT_EQ(s.service, "shop/orders");
+  EXPECT_EQ(s.path, "/etc/specs/orders.yaml");
+  s = ParseSpecArgument("specs/v1/a=b.yaml");  // two '/' before '=': a path
+  EXPECT_EQ(s.service, "");
+  EXPECT_EQ(s.path, "specs/v1/a=b.yaml");
   s = ParseSpecArgument("/nonexistent/a=b/c.yaml");  // '/' before '=': a path
   EXPECT_EQ(s.service, "");
   EXPECT_EQ(s.path, "/nonexistent/a=b/c.yaml");
