@@ -73,20 +73,6 @@ struct AgentOptions {
   std::optional<exporters::CollectorClientOptions> collector;  // stream to apisensor-collector
 };
 
-// Who is reporting, for the export formats: the node name Kubernetes gives (NODE_NAME) or the
-// host name.
-exporters::FormatOptions ReporterIdentity() {
-  exporters::FormatOptions format;
-  format.product_version = APISENSOR_VERSION;
-  if (const char* node = std::getenv("NODE_NAME"); node != nullptr && *node != '\0') {
-    format.hostname = node;
-  } else {
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) == 0) format.hostname = host;
-  }
-  return format;
-}
-
 void AddCaptureOptions(CLI::App& cmd, AgentOptions& o) {
   cmd.add_option("--pid", o.filters.pids, "Only trace these processes (repeatable)");
   cmd.add_option("--port", o.filters.ports,
@@ -115,7 +101,8 @@ int Run(const AgentOptions& options) {
   exporters::ExportConfig exports;
   if (!options.export_config.empty()) {
     try {
-      exports = exporters::LoadExportConfig(options.export_config, ReporterIdentity());
+      exports = exporters::LoadExportConfig(options.export_config,
+                                            exporters::ReporterIdentity(APISENSOR_VERSION));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "apisensor: %s\n", e.what());
       return 2;

@@ -39,19 +39,6 @@ uint64_t WallClockNs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-// Who is reporting, for the export formats: the node name Kubernetes gives or the host name.
-exporters::FormatOptions ReporterIdentity() {
-  exporters::FormatOptions format;
-  format.product_version = APISENSOR_VERSION;
-  if (const char* node = std::getenv("NODE_NAME"); node != nullptr && *node != '\0') {
-    format.hostname = node;
-  } else {
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) == 0) format.hostname = host;
-  }
-  return format;
-}
-
 // SIGINT and SIGTERM are blocked in every thread (set before any starts) and taken by the main
 // thread with sigtimedwait, which doubles as its once-a-second publish timer.
 sigset_t StopSignals() {
@@ -77,7 +64,8 @@ int Run(const Options& options, const sigset_t& stop_signals) {
   std::unique_ptr<GrpcServer> grpc_server;
   try {
     if (!options.export_config.empty()) {
-      exports = exporters::LoadExportConfig(options.export_config, ReporterIdentity());
+      exports = exporters::LoadExportConfig(options.export_config,
+                                            exporters::ReporterIdentity(APISENSOR_VERSION));
     }
     hub = std::make_unique<exporters::ExportHub>(exports.hub);
     for (auto& runner : exports.sinks) hub->Add(std::move(runner));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace apisensor::exporters {
 
@@ -12,5 +13,8 @@ struct FormatOptions {
   // OCSF class for exchange summaries: "api_activity" (6003) or "http_activity" (4002).
   std::string ocsf_exchange_class = "api_activity";
 };
+
+// This node as the formats report it: $NODE_NAME (Kubernetes' downward API), else the host name.
+FormatOptions ReporterIdentity(std::string_view product_version);
 
 }  // namespace apisensor::exporters
