@@ -25,29 +25,35 @@ JWT = b64url({"alg": "RS256", "typ": "JWT"}) + "." + \
 BEARER = {"Authorization": "Bearer " + JWT}
 
 
-class InventoryAgent:
+class LoggedProcess:
+    """A daemon started with its stderr in a temporary file, ready once `ready` appears there."""
+
+    def __init__(self, argv, ready, what, timeout=30):
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if ready in self.read_log():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"{what} did not start: " + self.read_log())
+
+    def read_log(self):
+        self.log.seek(0)
+        return self.log.read()
+
+
+class InventoryAgent(LoggedProcess):
     """`apisensor run` with its API on a free loopback port."""
 
     def __init__(self, db, spec, service_port, *extra):
         self.api_port = free_port()
         self.server = f"127.0.0.1:{self.api_port}"
-        self.log = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(
-            [AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
-             "--spec", spec, "--port", str(service_port), *extra],
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if "apisensor: ready" in self.read_log():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("agent did not start: " + self.read_log())
-
-    def read_log(self):
-        self.log.seek(0)
-        return self.log.read()
+        super().__init__([AGENT, "run", "--ephemeral-key", "--listen", self.server, "--db", db,
+                          "--spec", spec, "--port", str(service_port), *extra],
+                         "apisensor: ready", "agent")
 
     def get(self, path):
         with urllib.request.urlopen(f"http://{self.server}{path}", timeout=5) as r:

@@ -11,45 +11,31 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.request
 
 import pytest
 
-from conftest import AGENT, HERE, PYTHON, free_port, wait_for_port
-from shop import BEARER, Caller
+from conftest import AGENT, HERE, PYTHON, free_port
+from shop import BEARER, Caller, LoggedProcess
 
 COLLECTOR = os.environ.get("APISENSOR_COLLECTOR_BIN",
                            os.path.join(os.path.dirname(AGENT), "apisensor-collector"))
 TOKEN = "collector-token-for-e2e"
 
 
-class Collector:
+class Collector(LoggedProcess):
     def __init__(self, tmp, grpc_port, api_port, cert, key):
         self.api = f"127.0.0.1:{api_port}"
         self.grpc = f"127.0.0.1:{grpc_port}"
         token_file = tmp / "collector.token"
         token_file.write_text(TOKEN + "\n")
-        self.log = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(
+        super().__init__(
             [COLLECTOR, "--grpc-listen", self.grpc, "--listen", self.api,
              "--db", str(tmp / "collector.db"), "--tls-cert", cert, "--tls-key", key,
              "--token-file", str(token_file)],
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if "ready" in self.read_log():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("collector did not start: " + self.read_log())
-
-    def read_log(self):
-        self.log.seek(0)
-        return self.log.read()
+            "ready", "collector")
 
     def get(self, path):
         with urllib.request.urlopen(f"http://{self.api}{path}", timeout=5) as r:
@@ -64,32 +50,19 @@ class Collector:
         assert self.proc.wait(timeout=30) == 0, self.read_log()
 
 
-class NodeAgent:
+class NodeAgent(LoggedProcess):
     """`apisensor run` tracing one process, streaming to the collector as node `agent_id`."""
 
     def __init__(self, agent_id, pid, collector, ca, tmp):
         self.api = f"127.0.0.1:{free_port()}"
         token_file = tmp / f"{agent_id}.token"
         token_file.write_text(TOKEN + "\n")
-        self.log = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(
+        super().__init__(
             [AGENT, "run", "--ephemeral-key", "--listen", self.api, "--db", "",
              "--pid", str(pid), "--agent-id", agent_id, "--collector", collector.grpc,
              "--collector-ca", ca, "--collector-token-file", str(token_file),
              "--collector-exchanges"],
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if "apisensor: ready" in self.read_log():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("agent did not start: " + self.read_log())
-
-    def read_log(self):
-        self.log.seek(0)
-        return self.log.read()
+            "apisensor: ready", "agent")
 
     def get(self, path):
         with urllib.request.urlopen(f"http://{self.api}{path}", timeout=5) as r:
