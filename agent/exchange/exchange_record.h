@@ -4,9 +4,12 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "agent/k8s/cgroup/container_identity.h"
+#include "agent/k8s/pod_directory.h"
 #include "agent/secrets/auth_observation.h"
 #include "parsers/http1/http_message.h"
 
@@ -35,6 +38,18 @@ struct ProcessIdentity {
   uint64_t cgroup_id = 0;
 };
 
+// The container and Kubernetes identity of the traced process and of the other end. Each part is
+// an immutable snapshot shared with the cache it came from (copying a record copies pointers),
+// null when unknown. Host mode: at most `container`, for processes in a container runtime's cgroup.
+struct K8sIdentity {
+  std::shared_ptr<const k8s::ContainerIdentity> container;   // from the process's cgroup
+  std::shared_ptr<const k8s::PodMetadata> pod;               // the process's pod
+  std::shared_ptr<const k8s::PodMetadata> peer_pod;          // the remote address's pod
+  std::shared_ptr<const k8s::ServiceMetadata> peer_service;  // the remote address's Service
+
+  bool empty() const { return !container && !pod && !peer_pod && !peer_service; }
+};
+
 struct ExchangeRecord {
   uint64_t ts_unix_ns = 0;  // wall-clock time of the request's first byte
   uint64_t latency_ns = 0;  // response's last byte minus request's first byte; 0 without response
@@ -47,6 +62,7 @@ struct ExchangeRecord {
   http::Exchange http;
   // The request's credential kind, learned before redaction (values are never kept).
   secrets::AuthObservation auth;
+  K8sIdentity k8s;
 };
 
 const char* RoleName(Role role);

@@ -196,7 +196,7 @@ const ObservedEndpoint* Inventory::Observe(const ExchangeRecord& record) {
     ++stats_.exchanges_unattributed;
     return nullptr;
   }
-  if (!port_names_.empty() && who_.kind == ServiceKind::kLocal) {
+  if (!port_names_.empty() && who_.kind == ServiceKind::kLocal && !who_.workload_named) {
     if (auto it = port_names_.find(who_.port); it != port_names_.end()) who_.name = it->second;
   }
   Service* service = FindOrCreateService(who_);

@@ -1,7 +1,10 @@
 // Which service an exchange belongs to, and who called it. The server side names the service:
-// `<comm>:<port>` of the listening process (Kubernetes attribution replaces this with
-// namespace/workload). A client's call to a host that is not this machine is an egress call:
-// the service is that external API, named by the host its clients asked for.
+// `<comm>:<port>` of the listening process, or `namespace/workload` when Kubernetes attribution
+// knows its pod. A client's call to a pod or Service of the cluster names the service after that
+// peer (`namespace/workload`, `namespace/service`); to another host that is not this machine, it
+// is an egress call: the service is that external API, named by the host its clients asked for.
+// Callers read `namespace/workload` whenever their pod is known, else their address (served
+// calls) or process name (egress).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +40,7 @@ struct ServiceOfExchange {
   uint16_t port = 0;    // the port the service listens on
   std::string host;     // Host / :authority the client used, lower-case, "" if none
   std::string caller;   // the remote address for served calls, the calling process for egress
+  bool workload_named = false;  // `name` is a Kubernetes `namespace/…`, never renamed by port
 };
 
 // Fills `out` (reusing its storage); false when the exchange names no service.

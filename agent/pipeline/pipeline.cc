@@ -40,7 +40,11 @@ Pipeline::Pipeline(const PipelineOptions& options, secrets::CredentialRedactor& 
       redactor_(redactor),
       output_(output),
       monotonic_to_realtime_ns_(monotonic_to_realtime_ns),
-      table_(options.table, options.connection, *this) {}
+      table_(options.table, options.connection, *this) {
+  if (options.attribution.containers || options.attribution.pods != nullptr) {
+    attributor_ = std::make_unique<k8s::Attributor>(options.attribution);
+  }
+}
 
 void Pipeline::OnRecord(std::span<const uint8_t> record) {
   ++stats_.records;
@@ -150,6 +154,11 @@ void Pipeline::OnExchange(tracker::Connection& from, http::Exchange&& exchange) 
   r.process = info.process;
   r.local = info.local;
   r.remote = info.remote;
+  if (attributor_) {
+    attributor_->Attribute(info.process, info.local, info.remote, now_ns_, r.k8s);
+  } else {
+    r.k8s = {};
+  }
   secrets::ObserveAuth(r.http.request, r.auth);  // the last moment credentials are in clear
   redactor_.Redact(r.http.request);
   if (r.http.response) {

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "agent/capture/bpf_capture.h"
+#include "agent/k8s/cgroup/attributor.h"
 #include "agent/pipeline/filters.h"
 #include "agent/pipeline/listening_ports.h"
 #include "agent/pipeline/record_output.h"
@@ -21,6 +23,9 @@ struct PipelineOptions {
   Filters filters;
   tracker::TableLimits table;
   tracker::ConnectionLimits connection;
+  // Container and Kubernetes identity of each exchange (ExchangeRecord::k8s). Set
+  // `attribution.pods` to the Kubernetes watch's directory; it stays nullptr in host mode.
+  k8s::AttributionOptions attribution;
 };
 
 struct PipelineStats {
@@ -57,6 +62,8 @@ class Pipeline final : public capture::RecordSink, private tracker::ExchangeHand
 
   const PipelineStats& stats() const { return stats_; }
   const tracker::ConnectionTable& table() const { return table_; }
+  // nullptr when attribution is off (attribution.containers false and no directory).
+  const k8s::Attributor* attributor() const { return attributor_.get(); }
 
  private:
   void OnDataRecord(const apisensor_data_event& event, std::span<const uint8_t> payload);
@@ -67,6 +74,7 @@ class Pipeline final : public capture::RecordSink, private tracker::ExchangeHand
   secrets::CredentialRedactor& redactor_;
   RecordOutput& output_;
   capture::CopyControl* copy_control_ = nullptr;
+  std::unique_ptr<k8s::Attributor> attributor_;
   int64_t monotonic_to_realtime_ns_;
   tracker::ConnectionTable table_;
   PipelineStats stats_;

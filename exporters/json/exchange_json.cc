@@ -393,6 +393,43 @@ void ExchangeJsonWriter::Auth(const secrets::AuthObservation& auth) {
   EndObject();
 }
 
+void ExchangeJsonWriter::NonEmpty(std::string_view plain_key, std::string_view value) {
+  if (value.empty()) return;
+  Key(plain_key);
+  String(value);
+}
+
+// Only what is known: a process outside any container has no "k8s" at all, one in a container
+// outside Kubernetes only its container_id.
+void ExchangeJsonWriter::K8s(const K8sIdentity& k8s) {
+  StartObject();
+  if (k8s.container) {
+    NonEmpty("container_id", k8s.container->container_id);
+    NonEmpty("pod_uid", k8s.container->pod_uid);
+  }
+  if (const k8s::PodMetadata* pod = k8s.pod.get()) {
+    if (!k8s.container || k8s.container->pod_uid.empty()) NonEmpty("pod_uid", pod->uid);
+    NonEmpty("namespace", pod->namespace_name);
+    NonEmpty("pod", pod->name);
+    NonEmpty("workload", pod->workload);
+    NonEmpty("workload_kind", pod->workload_kind);
+  }
+  if (const k8s::PodMetadata* peer = k8s.peer_pod.get()) {
+    Key("peer");
+    StartObject();
+    NonEmpty("namespace", peer->namespace_name);
+    NonEmpty("workload", peer->workload.empty() ? peer->name : peer->workload);
+    EndObject();
+  } else if (const k8s::ServiceMetadata* service = k8s.peer_service.get()) {
+    Key("peer");
+    StartObject();
+    NonEmpty("namespace", service->namespace_name);
+    NonEmpty("service", service->name);
+    EndObject();
+  }
+  EndObject();
+}
+
 void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) {
   size_ = 0;
   need_comma_ = false;
@@ -425,6 +462,10 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
   String(record.process.comm);
   Key("cgroup_id");
   Uint64(record.process.cgroup_id);
+  if (!record.k8s.empty()) {
+    Key("k8s");
+    K8s(record.k8s);
+  }
   Key("local");
   Endpoint(record.local);
   Key("remote");

@@ -54,6 +54,8 @@ class ExchangeJsonWriter {
   void Grpc(const http::Grpc& grpc, std::string_view path);
   void GrpcShape(const char* key, const http::GrpcMessages& messages);
   void Auth(const secrets::AuthObservation& auth);
+  void K8s(const K8sIdentity& k8s);
+  void NonEmpty(std::string_view plain_key, std::string_view value);  // skipped when empty
   void MessageTail(const http::Message& message);  // headers, sizes, type and flags
   // Writes `headers` as a JSON object, repeated names joined.
   void Headers(const std::vector<http::Header>& headers);
