@@ -22,6 +22,7 @@
 #include "agent/capture/preflight.h"
 #include "agent/daemon/inventory_daemon.h"
 #include "agent/detectors/detector_config.h"
+#include "agent/k8s/api/kube_watcher.h"
 #include "agent/metrics/counters.h"
 #include "agent/pipeline/fan_output.h"
 #include "agent/pipeline/jsonl_fd_output.h"
@@ -116,6 +117,14 @@ int Run(const AgentOptions& options) {
       return 2;
     }
   }
+  // Kubernetes: the in-cluster configuration when the environment says so, else host mode.
+  std::optional<k8s::api::ClusterConfig> cluster;
+  try {
+    cluster = k8s::api::InClusterConfig();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "apisensor: %s\n", e.what());
+    return 2;
+  }
   if (auto problem = capture::PreflightProblem()) {
     std::fprintf(stderr, "apisensor: %s\n", problem->c_str());
     return 2;
@@ -163,7 +172,19 @@ int Run(const AgentOptions& options) {
       outputs.push_back(inventory.get());
     }
     pipeline::FanOutput output(outputs);
+    // Pod metadata for attribution; declared before the pipeline, which reads its directory.
+    std::unique_ptr<k8s::api::KubeWatcher> kube;
+    if (cluster) {
+      k8s::api::WatcherOptions watch;
+      watch.cluster = *cluster;
+      kube = std::make_unique<k8s::api::KubeWatcher>(std::move(watch));
+      kube->Start();
+      std::fprintf(stderr, "apisensor: %s\n", kube->Describe().c_str());
+    } else {
+      std::fprintf(stderr, "apisensor: %s\n", k8s::api::HostModeSentence().c_str());
+    }
     pipeline::PipelineOptions pipeline_options;
+    if (kube) pipeline_options.attribution.pods = kube->directory().get();
     pipeline_options.filters = options.filters;
     const int64_t offset =
         static_cast<int64_t>(NowNs(CLOCK_REALTIME)) - static_cast<int64_t>(NowNs(CLOCK_MONOTONIC));
@@ -182,6 +203,9 @@ int Run(const AgentOptions& options) {
       if (inventory) {
         for (metrics::Counter& c : inventory->Counters()) counters.push_back(std::move(c));
         for (metrics::Counter& c : export_hub.Counters()) counters.push_back(std::move(c));
+        if (kube) {
+          for (metrics::Counter& c : kube->Counters()) counters.push_back(std::move(c));
+        }
         if (collector) {
           for (metrics::Counter& c : collector->Counters()) counters.push_back(std::move(c));
         }

@@ -101,6 +101,31 @@ std::vector<Counter> CollectCounters(const pipeline::Pipeline& pipeline,
                  h2.resync_skipped_bytes});
   out.push_back(
       {"http2_orphan_frames", "HTTP/2 responses for streams never seen", h2.orphan_frames});
+
+  if (const k8s::Attributor* a = pipeline.attributor()) {
+    const k8s::AttributionStats& k = a->stats();
+    out.push_back(
+        {"k8s_pods_known", "Exchanges whose own pod the Kubernetes directory knew", k.pods_known});
+    out.push_back({"k8s_pods_unknown", "Exchanges from a pod the directory did not know (yet)",
+                   k.pods_unknown});
+    out.push_back(
+        {"k8s_peers_resolved", "Exchanges whose remote address resolved to a pod", k.peers_pod});
+    out.push_back({"k8s_peers_service", "Exchanges whose remote address resolved to a Service",
+                   k.peers_service});
+    if (const k8s::CgroupResolver* r = a->resolver()) {
+      const k8s::CgroupResolverStats& c = r->stats();
+      out.push_back({"cgroup_lookups", "Cgroup ids looked up for attribution", c.lookups});
+      out.push_back({"cgroup_misses",
+                     "Cgroup lookups not in the cache (the only ones with "
+                     "syscalls)",
+                     c.misses});
+      out.push_back(
+          {"cgroup_unresolved", "Cgroups gone or unreachable when looked up", c.unresolved});
+      out.push_back({"cgroup_containers", "Cgroups resolved to a container or pod", c.containers});
+      out.push_back(
+          {"cgroup_cache_evicted", "Cgroup cache entries dropped because it was full", c.evicted});
+    }
+  }
   return out;
 }
 
