@@ -9,15 +9,18 @@ the host (or a concurrent run) is touched, and are removed afterwards with every
 back out.
 """
 import hashlib
+import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 import pytest
 
-from conftest import PYTHON, curl, free_port, wait_for_port
+from conftest import AGENT, HERE, PYTHON, curl, free_port, wait_for_port
 
 UID = "3f1e2d4c-5b6a-4798-8a1b-2c3d4e5f6a7b"
 UID_ = UID.replace("-", "_")  # the systemd driver's spelling inside slice names
@@ -173,3 +176,88 @@ def test_exchanges_carry_their_containers_id_and_pod_uid(start_agent, cgroups, s
     assert len(control_exchanges) == 1
     assert "k8s" not in control_exchanges[0]
     assert counters["exchanges_reported"] == 2 * len(SHAPES) + 1
+
+
+CHECKOUT_UID = "0b7c2f5e-3a41-4c55-9d0e-6f1a2b3c4d5e"  # shop/checkout-7d4b9c8f6d-x2k9p, node-a
+
+
+def test_in_a_cluster_exchanges_and_services_read_namespace_workload(cgroups, servers, tls_cert,
+                                                                     tmp_path):
+    """The real agent in cluster mode: KUBERNETES_SERVICE_HOST points at a local HTTPS server
+    replaying recorded API responses, the service-account files sit where Kubernetes mounts them
+    (in a private mount namespace), and a real server runs in the cgroup of the recorded pod
+    shop/checkout (ReplicaSet → Deployment checkout)."""
+    cert, key = tls_cert
+    api = subprocess.Popen([PYTHON, os.path.join(HERE, "servers", "fake_kube_api.py"), cert, key,
+                            "sa-token-1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    agent = None
+    try:
+        api_port = int(api.stdout.readline())
+        proc, port = servers()
+        path = cgroups.make(
+            "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+            f"{CHECKOUT_UID.replace('-', '_')}.slice/cri-containerd-{container_id(9)}.scope")
+        wait_for_port(port, "python3 http.server")
+        cgroups.enter(path, proc.pid)
+
+        account = tmp_path / "serviceaccount"
+        account.mkdir()
+        (account / "token").write_text("sa-token-1")
+        (account / "namespace").write_text("apisensor")
+        shutil.copy(cert, account / "ca.crt")
+        listen = f"127.0.0.1:{free_port()}"
+        exchanges_file = tmp_path / "exchanges.jsonl"
+        mounted = "/run/secrets/kubernetes.io/serviceaccount"
+        script = (f"mount -t tmpfs tmpfs /run && mkdir -p {mounted} && "
+                  f"cp {account}/* {mounted}/ && exec \"$@\"")
+        env = dict(os.environ, KUBERNETES_SERVICE_HOST="127.0.0.1",
+                   KUBERNETES_SERVICE_PORT=str(api_port), NODE_NAME="node-a")
+        agent_log = tempfile.TemporaryFile(mode="w+")
+        agent = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", AGENT,
+             "run", "--ephemeral-key", "--db", "", "--listen", listen, "--port", str(port),
+             "--print-exchanges"],
+            env=env, stdout=open(exchanges_file, "w"), stderr=agent_log)
+
+        def metric(name):
+            try:
+                with urllib.request.urlopen(f"http://{listen}/metrics", timeout=2) as r:
+                    for line in r.read().decode().splitlines():
+                        if line.startswith(f"apisensor_{name} "):
+                            return int(float(line.split()[-1]))
+            except OSError:
+                return None
+            return None
+
+        deadline = time.time() + 30
+        while metric('k8s_synced{watch="local_pods"}') != 1:
+            agent_log.seek(0)
+            assert agent.poll() is None and time.time() < deadline, agent_log.read()
+            time.sleep(0.1)
+        for _ in range(3):
+            assert curl(f"http://127.0.0.1:{port}/index.json") == "200"
+
+        def services():
+            with urllib.request.urlopen(f"http://{listen}/v1/services", timeout=2) as r:
+                return [s["name"] for s in json.loads(r.read())["services"]]
+        deadline = time.time() + 15
+        while services() != ["shop/checkout"] and time.time() < deadline:
+            time.sleep(0.2)
+        assert services() == ["shop/checkout"]
+    finally:
+        if agent is not None:
+            agent.send_signal(signal.SIGINT)
+            assert agent.wait(timeout=30) == 0
+        api.kill()
+        api.wait()
+
+    exchanges = [json.loads(line) for line in exchanges_file.read_text().splitlines()]
+    assert len(exchanges) == 3, exchanges
+    for ex in exchanges:
+        assert ex["k8s"] == {"container_id": container_id(9), "pod_uid": CHECKOUT_UID,
+                             "namespace": "shop", "pod": "checkout-7d4b9c8f6d-x2k9p",
+                             "workload": "checkout", "workload_kind": "Deployment"}, ex
+    # The agent asked for its node's pods with its service account's token.
+    requests = api.stderr.read()
+    assert "fieldSelector=spec.nodeName%3Dnode-a" in requests, requests
