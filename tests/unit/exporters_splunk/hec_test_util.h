@@ -15,6 +15,7 @@
 #include "exporters/core/export_item.h"
 #include "exporters/core/sink.h"
 #include "tests/unit/support/child_process.h"
+#include "tests/unit/support/skip_outside_ci.h"
 
 namespace apisensor::exporters::splunk::test {
 
@@ -66,14 +67,11 @@ class HecReceiver {
 // skips the test, in CI (CI=true) it fails it.
 bool ProgramMissing(const std::string& program);
 
-#define REQUIRE_PROGRAM(program)                                                            \
-  do {                                                                                      \
-    if (::apisensor::exporters::splunk::test::ProgramMissing(program)) {                    \
-      if (const char* ci = std::getenv("CI"); ci != nullptr && std::string(ci) == "true") { \
-        FAIL() << program << " is required in CI";                                          \
-      }                                                                                     \
-      GTEST_SKIP() << program << " is not installed";                                       \
-    }                                                                                       \
+#define REQUIRE_PROGRAM(program)                                             \
+  do {                                                                       \
+    if (::apisensor::exporters::splunk::test::ProgramMissing(program)) {     \
+      APISENSOR_SKIP_OUTSIDE_CI(std::string(program) + " is not installed"); \
+    }                                                                        \
   } while (0)
 
 // Polls `done` every 10 ms until it holds or `timeout` passes.

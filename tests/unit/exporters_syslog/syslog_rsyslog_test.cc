@@ -18,6 +18,7 @@
 #include "tests/unit/exporters_ocsf/ocsf_validator.h"
 #include "tests/unit/exporters_syslog/cef_parser.h"
 #include "tests/unit/exporters_syslog/rsyslog_receiver.h"
+#include "tests/unit/support/skip_outside_ci.h"
 
 namespace apisensor::exporters::syslog {
 namespace {
@@ -31,11 +32,6 @@ using namespace std::chrono_literals;
 constexpr uint64_t kLastSeenNs = 1'700'000'060'987'654'321;
 constexpr const char* kLastSeenText = "2023-11-14T22:14:20.987654Z";
 constexpr uint64_t kExchangeNs = 1'700'000'000'500'000'000;
-
-bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 // What a CEF reader gets back for a value cut to `max` bytes (the values here are valid UTF-8).
 std::string Cut(const std::string& value, size_t max) {
@@ -282,8 +278,7 @@ class SyslogToRsyslog : public ::testing::Test {
 
   void SetUp() override {
     if (!unavailable_.empty()) {
-      if (InCi()) GTEST_FAIL() << unavailable_;
-      GTEST_SKIP() << unavailable_;
+      APISENSOR_SKIP_OUTSIDE_CI(unavailable_);
     }
     ASSERT_TRUE(start_error_.empty()) << start_error_;
   }

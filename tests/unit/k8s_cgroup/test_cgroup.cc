@@ -36,11 +36,6 @@ std::vector<std::string> Pids(const std::string& dir) {
 
 }  // namespace
 
-bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 std::string CgroupTestsImpossible() {
   if (geteuid() != 0) return "creating cgroups needs root";
   if (!k8s::FindCgroup2Mount()) return "no cgroup2 file system is mounted";

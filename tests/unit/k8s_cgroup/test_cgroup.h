@@ -8,18 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/support/skip_outside_ci.h"
+
 namespace apisensor::testing {
 
 // GTEST_SKIP()s outside CI when not root or without a cgroup2 mount; fails with CI=true.
 #define APISENSOR_REQUIRE_CGROUP_ROOT()                                                        \
   do {                                                                                         \
     if (const std::string why = ::apisensor::testing::CgroupTestsImpossible(); !why.empty()) { \
-      if (::apisensor::testing::InCi()) FAIL() << why << " (CI=true forbids skipping)";        \
-      GTEST_SKIP() << why;                                                                     \
+      APISENSOR_SKIP_OUTSIDE_CI(why);                                                          \
     }                                                                                          \
   } while (0)
 
-bool InCi();
 // "" when this process can create cgroups, else why not.
 std::string CgroupTestsImpossible();
 
