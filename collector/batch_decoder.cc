@@ -26,6 +26,23 @@ inventory::EndpointState StateOf(const std::string& name) {
   return state;
 }
 
+// Kubernetes names are at most 253 bytes (DNS subdomains) and hold no '/', which the store's text
+// form of a workload relies on. Anything else is dropped (counted); the item itself is kept.
+void DecodeWorkload(const v1::Workload& in, k8s::WorkloadIdentity& out, DecodedBatch& batch) {
+  out.clear();
+  if (in.namespace_name().empty() && in.name().empty() && in.kind().empty()) return;
+  constexpr size_t kMaxK8sName = 253;
+  for (const std::string* part : {&in.namespace_name(), &in.name(), &in.kind()}) {
+    if (part->empty() || part->size() > kMaxK8sName || part->find('/') != std::string::npos) {
+      ++batch.malformed;
+      return;
+    }
+  }
+  out.namespace_name = in.namespace_name();
+  out.name = in.name();
+  out.kind = in.kind();
+}
+
 findings::Severity SeverityOf(v1::Severity severity) {
   const int value =
       std::clamp(static_cast<int>(severity), 0, static_cast<int>(findings::Severity::kCritical));
@@ -54,6 +71,7 @@ bool DecodeEndpoint(const v1::Endpoint& in, const DecodeOptions& options, Decode
   view->declared.secured = in.declared().secured();
   view->declared.operation_id = in.declared().operation_id();
   view->declared.spec = in.declared().spec();
+  DecodeWorkload(in.k8s(), view->k8s, out);
   out.endpoints.push_back(AgentEndpoint{std::move(view), in.stats()});
   return true;
 }
@@ -79,6 +97,7 @@ bool DecodeService(const v1::Service& in, DecodedBatch& out) {
     if (Fits(spec)) s.specs.push_back(spec);
   }
   s.endpoints_dropped = in.endpoints_dropped();
+  DecodeWorkload(in.k8s(), s.k8s, out);
   out.services.push_back(std::move(s));
   return true;
 }
@@ -111,6 +130,8 @@ bool DecodeFinding(const v1::Finding& in, DecodedBatch& out) {
     }
     f.evidence.emplace_back(e.key(), e.value());
   }
+  DecodeWorkload(in.k8s(), f.k8s, out);
+  DecodeWorkload(in.caller_k8s(), f.caller_k8s, out);
   out.findings.push_back(std::move(f));
   return true;
 }
@@ -154,13 +175,14 @@ DecodedBatch DecodeBatch(const v1::Batch& batch, const DecodeOptions& options) {
   if (options.exchanges) {
     out.exchanges.reserve(static_cast<size_t>(batch.exchanges_size()));
     for (const v1::Exchange& e : batch.exchanges()) {
-      out.exchanges.push_back(std::make_shared<const exporters::ExportItem>(ToExchangeSummary(e)));
+      out.exchanges.push_back(
+          std::make_shared<const exporters::ExportItem>(ToExchangeSummary(e, out)));
     }
   }
   return out;
 }
 
-exporters::ExchangeSummary ToExchangeSummary(const v1::Exchange& e) {
+exporters::ExchangeSummary ToExchangeSummary(const v1::Exchange& e, DecodedBatch& batch) {
   // The same bounds the agent applies when it summarises an exchange itself.
   auto cut = [](const std::string& s, size_t max) { return s.substr(0, max); };
   exporters::ExchangeSummary s;
@@ -186,6 +208,8 @@ exporters::ExchangeSummary ToExchangeSummary(const v1::Exchange& e) {
   s.status = static_cast<uint16_t>(std::min<uint32_t>(e.status(), 999));
   s.request_body_bytes = e.request_body_bytes();
   s.response_body_bytes = e.response_body_bytes();
+  DecodeWorkload(e.k8s(), s.k8s, batch);
+  DecodeWorkload(e.caller_k8s(), s.caller_k8s, batch);
   return s;
 }
 

@@ -25,6 +25,7 @@ struct DecodeOptions {
 
 DecodedBatch DecodeBatch(const v1::Batch& batch, const DecodeOptions& options);
 
-exporters::ExchangeSummary ToExchangeSummary(const v1::Exchange& exchange);
+// Malformed parts (a workload that is no Kubernetes name) are left out and counted in `batch`.
+exporters::ExchangeSummary ToExchangeSummary(const v1::Exchange& exchange, DecodedBatch& batch);
 
 }  // namespace apisensor::collector

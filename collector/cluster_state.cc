@@ -13,7 +13,7 @@ bool SameFinding(const findings::Finding& a, const findings::Finding& b) {
          a.last_seen_ns == b.last_seen_ns && a.severity == b.severity && a.type == b.type &&
          a.title == b.title && a.description == b.description && a.service == b.service &&
          a.endpoint == b.endpoint && a.caller == b.caller && a.owasp == b.owasp &&
-         a.evidence == b.evidence;
+         a.evidence == b.evidence && a.k8s == b.k8s && a.caller_k8s == b.caller_k8s;
 }
 
 uint64_t EarliestNonZero(uint64_t a, uint64_t b) {
@@ -185,6 +185,7 @@ std::shared_ptr<const inventory::EndpointView> ClusterState::MergeEndpoint(
     } else {
       merged->stats.Merge(v.stats);
     }
+    if (!merged->k8s.known()) merged->k8s = v.k8s;
     zombie |= v.state == EndpointState::kZombie;
     declared |= v.state == EndpointState::kDeclared;
     unused |= v.state == EndpointState::kUnused;
@@ -232,6 +233,7 @@ std::vector<inventory::ServiceView> ClusterState::MergeServices(
         m.port = s.port;
         latest[name] = s.last_seen_ns;
       }
+      if (!m.k8s.known()) m.k8s = s.k8s;
       m.hosts.Merge(s.hosts);
       m.requests += s.requests;
       m.endpoints_dropped += s.endpoints_dropped;
@@ -247,7 +249,10 @@ std::vector<inventory::ServiceView> ClusterState::MergeServices(
   // A service known only through its endpoints (its agent sent no service row) is still listed.
   for (const auto& e : view.endpoints) {
     auto [it, is_new] = merged.try_emplace(e->service);
-    if (is_new) it->second.name = e->service;
+    if (is_new) {
+      it->second.name = e->service;
+      it->second.k8s = e->k8s;
+    }
     if (e->state != EndpointState::kUnused) ++it->second.endpoints;
   }
   std::vector<inventory::ServiceView> out;

@@ -88,6 +88,13 @@ CREATE TABLE agent_findings (
   PRIMARY KEY (agent_id, id)
 );
 )sql",
+    // Kubernetes workloads (k8s::WorkloadText) of endpoints, services and findings' two sides.
+    R"sql(
+ALTER TABLE agent_endpoints ADD COLUMN k8s TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent_services ADD COLUMN k8s TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent_findings ADD COLUMN k8s TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent_findings ADD COLUMN caller_k8s TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -231,24 +238,25 @@ struct CollectorStore::Statements {
             "instance_id FROM instances WHERE agent_id = ?1 ORDER BY updated DESC LIMIT ?2)")),
         endpoint(db.Prepare(
             "INSERT INTO agent_endpoints(agent_id, id, service, method, path, state, deprecated, "
-            "removed, secured, operation_id, spec, codec_version, stats) VALUES(?1, ?2, ?3, ?4, "
-            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(agent_id, id) DO UPDATE SET "
-            "service=?3, method=?4, path=?5, state=?6, deprecated=?7, removed=?8, secured=?9, "
-            "operation_id=?10, spec=?11, codec_version=?12, stats=?13")),
+            "removed, secured, operation_id, spec, codec_version, stats, k8s) VALUES(?1, ?2, ?3, "
+            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT(agent_id, id) DO UPDATE "
+            "SET service=?3, method=?4, path=?5, state=?6, deprecated=?7, removed=?8, secured=?9, "
+            "operation_id=?10, spec=?11, codec_version=?12, stats=?13, k8s=?14")),
         remove_endpoint(db.Prepare("DELETE FROM agent_endpoints WHERE agent_id = ?1 AND id = ?2")),
         clear_endpoints(db.Prepare("DELETE FROM agent_endpoints WHERE agent_id = ?1")),
         service(db.Prepare(
             "INSERT INTO agent_services(agent_id, name, kind, process, port, hosts, requests, "
-            "first_seen, last_seen, specs, endpoints_dropped) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-            "?8, ?9, ?10, ?11) ON CONFLICT(agent_id, name) DO UPDATE SET kind=?3, process=?4, "
-            "port=?5, hosts=?6, requests=?7, first_seen=?8, last_seen=?9, specs=?10, "
-            "endpoints_dropped=?11")),
+            "first_seen, last_seen, specs, endpoints_dropped, k8s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(agent_id, name) DO UPDATE SET kind=?3, "
+            "process=?4, port=?5, hosts=?6, requests=?7, first_seen=?8, last_seen=?9, specs=?10, "
+            "endpoints_dropped=?11, k8s=?12")),
         finding(db.Prepare(
             "INSERT INTO agent_findings(agent_id, id, type, severity, owasp, title, description, "
-            "service, endpoint, caller, first_seen, last_seen, count, evidence) VALUES(?1, ?2, "
-            "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT(agent_id, id) DO "
-            "UPDATE SET type=?3, severity=?4, owasp=?5, title=?6, description=?7, service=?8, "
-            "endpoint=?9, caller=?10, first_seen=?11, last_seen=?12, count=?13, evidence=?14")) {}
+            "service, endpoint, caller, first_seen, last_seen, count, evidence, k8s, caller_k8s) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON "
+            "CONFLICT(agent_id, id) DO UPDATE SET type=?3, severity=?4, owasp=?5, title=?6, "
+            "description=?7, service=?8, endpoint=?9, caller=?10, first_seen=?11, last_seen=?12, "
+            "count=?13, evidence=?14, k8s=?15, caller_k8s=?16")) {}
 
   store::Statement agent;
   store::Statement instance;
@@ -344,6 +352,7 @@ void CollectorStore::Commit(const AgentInfo& info, const DecodedBatch& batch,
           .Bind(11, v.declared.spec)
           .Bind(12, int64_t{inventory::kEndpointCodecVersion})
           .Bind(13, e.stats_text)
+          .Bind(14, k8s::WorkloadText(v.k8s))
           .Run();
     }
     for (const inventory::ServiceView& v : batch.services) {
@@ -358,6 +367,7 @@ void CollectorStore::Commit(const AgentInfo& info, const DecodedBatch& batch,
           .Bind(9, I(v.last_seen_ns))
           .Bind(10, EncodeStrings(v.specs))
           .Bind(11, I(v.endpoints_dropped))
+          .Bind(12, k8s::WorkloadText(v.k8s))
           .Run();
     }
     for (const findings::Finding& f : batch.findings) {
@@ -375,6 +385,8 @@ void CollectorStore::Commit(const AgentInfo& info, const DecodedBatch& batch,
           .Bind(12, I(f.last_seen_ns))
           .Bind(13, I(f.count))
           .Bind(14, EncodeEvidence(f))
+          .Bind(15, k8s::WorkloadText(f.k8s))
+          .Bind(16, k8s::WorkloadText(f.caller_k8s))
           .Run();
     }
     db_.Exec("COMMIT");
@@ -438,7 +450,7 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
 
   store::Statement e = db_.Prepare(
       "SELECT agent_id, id, service, method, path, state, deprecated, removed, secured, "
-      "operation_id, spec, codec_version, stats FROM agent_endpoints");
+      "operation_id, spec, codec_version, stats, k8s FROM agent_endpoints");
   while (e.Step()) {
     DecodedBatch* batch = owner(e.Text(0));
     if (batch == nullptr) continue;
@@ -454,7 +466,8 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
     view->declared.spec = e.Text(10);
     if (!inventory::EndpointStateFromName(e.Text(5), view->state) ||
         e.Int(11) != inventory::kEndpointCodecVersion ||
-        !inventory::DecodeEndpointStats(e.Text(12), limits, view->stats)) {
+        !inventory::DecodeEndpointStats(e.Text(12), limits, view->stats) ||
+        !k8s::ParseWorkloadText(e.Text(13), view->k8s)) {
       ++state.unreadable_rows;
       continue;
     }
@@ -463,7 +476,7 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
 
   store::Statement s = db_.Prepare(
       "SELECT agent_id, name, kind, process, port, hosts, requests, first_seen, last_seen, specs, "
-      "endpoints_dropped FROM agent_services");
+      "endpoints_dropped, k8s FROM agent_services");
   while (s.Step()) {
     DecodedBatch* batch = owner(s.Text(0));
     if (batch == nullptr) continue;
@@ -477,7 +490,8 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
     v.first_seen_ns = U(s.Int(7));
     v.last_seen_ns = U(s.Int(8));
     v.endpoints_dropped = U(s.Int(10));
-    if (!inventory::DecodeCountedNames(s.Text(5), v.hosts) || !DecodeStrings(s.Text(9), v.specs)) {
+    if (!inventory::DecodeCountedNames(s.Text(5), v.hosts) || !DecodeStrings(s.Text(9), v.specs) ||
+        !k8s::ParseWorkloadText(s.Text(11), v.k8s)) {
       ++state.unreadable_rows;
       continue;
     }
@@ -486,7 +500,7 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
 
   store::Statement f = db_.Prepare(
       "SELECT agent_id, id, type, severity, owasp, title, description, service, endpoint, caller, "
-      "first_seen, last_seen, count, evidence FROM agent_findings");
+      "first_seen, last_seen, count, evidence, k8s, caller_k8s FROM agent_findings");
   while (f.Step()) {
     DecodedBatch* batch = owner(f.Text(0));
     if (batch == nullptr) continue;
@@ -502,7 +516,9 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
     finding.first_seen_ns = U(f.Int(10));
     finding.last_seen_ns = U(f.Int(11));
     finding.count = U(f.Int(12));
-    if (!SeverityFromName(f.Text(3), finding.severity) || !DecodeEvidence(f.Text(13), finding)) {
+    if (!SeverityFromName(f.Text(3), finding.severity) || !DecodeEvidence(f.Text(13), finding) ||
+        !k8s::ParseWorkloadText(f.Text(14), finding.k8s) ||
+        !k8s::ParseWorkloadText(f.Text(15), finding.caller_k8s)) {
       ++state.unreadable_rows;
       continue;
     }

@@ -17,7 +17,7 @@
 
 namespace apisensor::collector {
 
-inline constexpr int kCollectorSchemaVersion = 1;
+inline constexpr int kCollectorSchemaVersion = 2;
 // Instances remembered per agent: an agent restarts with a new instance; the previous ones only
 // matter while an old process may still be reconnecting.
 inline constexpr int kInstancesPerAgent = 4;

@@ -66,6 +66,19 @@ void WriteString(JsonWriter& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+void WriteWorkload(JsonWriter& w, const char* key, const k8s::WorkloadIdentity& workload) {
+  if (!workload.known()) return;
+  w.Key(key);
+  w.StartObject();
+  w.Key("namespace");
+  WriteString(w, workload.namespace_name);
+  w.Key("workload");
+  WriteString(w, workload.name);
+  w.Key("workload_kind");
+  WriteString(w, workload.kind);
+  w.EndObject();
+}
+
 void WriteTime(JsonWriter& w, uint64_t unix_ns) {
   if (unix_ns == 0) {
     w.Null();
@@ -86,6 +99,7 @@ void WriteEndpoint(JsonWriter& w, const inventory::EndpointView& e, bool detail)
   WriteString(w, e.method);
   w.Key("path");
   WriteString(w, e.path);
+  WriteWorkload(w, "k8s", e.k8s);
   w.Key("state");
   WriteString(w, inventory::EndpointStateName(e.state));
   w.Key("requests");
@@ -202,6 +216,7 @@ void WriteService(JsonWriter& w, const inventory::ServiceView& s) {
   WriteString(w, s.process);
   w.Key("port");
   w.Uint(s.port);
+  WriteWorkload(w, "k8s", s.k8s);
   w.Key("hosts");
   WriteNames(w, s.hosts);
   w.Key("endpoints");
@@ -240,6 +255,8 @@ void WriteFindingFields(JsonWriter& w, const findings::Finding& f) {
   WriteString(w, f.endpoint);
   w.Key("caller");
   WriteString(w, f.caller);
+  WriteWorkload(w, "k8s", f.k8s);
+  WriteWorkload(w, "caller_k8s", f.caller_k8s);
   w.Key("first_seen");
   WriteTime(w, f.first_seen_ns);
   w.Key("last_seen");

@@ -21,5 +21,7 @@ void WriteFinding(JsonWriter& w, const findings::Finding& f);
 void WriteFindingFields(JsonWriter& w, const findings::Finding& f);
 void WriteTime(JsonWriter& w, uint64_t unix_ns);
 void WriteString(JsonWriter& w, std::string_view s);
+// `"key": {"namespace", "workload", "workload_kind"}`, only when the workload is known.
+void WriteWorkload(JsonWriter& w, const char* key, const k8s::WorkloadIdentity& workload);
 
 }  // namespace apisensor::api

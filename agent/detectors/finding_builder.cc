@@ -45,6 +45,8 @@ findings::Finding StartFinding(std::string_view type, findings::Severity severit
   f.service = endpoint.service;
   f.endpoint = std::string(endpoint.method) + " " + std::string(endpoint.path);
   f.caller = endpoint.caller;
+  if (endpoint.service_k8s != nullptr) f.k8s = *endpoint.service_k8s;
+  if (endpoint.caller_k8s != nullptr) f.caller_k8s = *endpoint.caller_k8s;
   f.id = findings::FindingId(f.type, f.service, f.endpoint, f.caller);
   f.first_seen_ns = f.last_seen_ns = record.ts_unix_ns;
   f.evidence.emplace_back("request", f.endpoint);

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "agent/k8s/workload_identity.h"
+
 namespace apisensor::findings {
 
 enum class Severity : uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };
@@ -23,8 +25,10 @@ struct Finding {
   std::string title;
   std::string description;
   std::string service;
-  std::string endpoint;  // "GET /users/{id}"
-  std::string caller;    // workload or address
+  std::string endpoint;              // "GET /users/{id}"
+  std::string caller;                // workload or address
+  k8s::WorkloadIdentity k8s;         // the service's workload, when Kubernetes attribution knows it
+  k8s::WorkloadIdentity caller_k8s;  // the caller's workload or Service, likewise
   uint64_t first_seen_ns = 0;
   uint64_t last_seen_ns = 0;
   uint64_t count = 1;

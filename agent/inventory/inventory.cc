@@ -101,6 +101,7 @@ Inventory::Service* Inventory::FindOrCreateService(const ServiceOfExchange& who)
   service->identity.kind = who.kind;
   service->identity.process = who.process;
   service->identity.port = who.port;
+  service->identity.k8s = who.service_k8s;
   BindSpecs(*service);
   Service* raw = service.get();
   services_.emplace(who.name, std::move(service));
@@ -167,6 +168,7 @@ void Inventory::ReportNewEndpoint(const Service& service, const Endpoint& endpoi
   f.severity = shadow ? findings::Severity::kMedium : findings::Severity::kHigh;
   f.owasp = "API9:2023";
   f.service = service.identity.name;
+  f.k8s = service.identity.k8s;
   f.endpoint = endpoint.method + " " + endpoint.path;
   f.id = findings::FindingId(f.type, f.service, f.endpoint, "");
   if (shadow) {
@@ -247,6 +249,8 @@ const ObservedEndpoint* Inventory::Observe(const ExchangeRecord& record) {
   observed_.declared = &endpoint->declared;
   observed_.stats = &endpoint->stats;
   observed_.caller = who_.caller;
+  observed_.service_k8s = &identity.k8s;
+  observed_.caller_k8s = &who_.caller_k8s;
   return &observed_;
 }
 
@@ -400,6 +404,7 @@ void Inventory::Restore(const RestoredEndpoint& stored) {
   who.kind = stored.service.kind;
   who.process = stored.service.process;
   who.port = stored.service.port;
+  who.service_k8s = stored.service.k8s;
   Service* service = FindOrCreateService(who);
   if (service == nullptr) return;
   ServiceView& identity = service->identity;
@@ -462,6 +467,7 @@ PublishResult Inventory::Publish(uint64_t now_unix_ns) {
         ev->service = service->identity.name;
         ev->method = e->method;
         ev->path = e->path;
+        ev->k8s = service->identity.k8s;
         ev->state = e->state;
         ev->declared = e->declared;
         ev->stats = e->stats;
@@ -485,6 +491,7 @@ PublishResult Inventory::Publish(uint64_t now_unix_ns) {
         ev->service = sv.name;
         ev->method = op->method;
         ev->path = op->template_path;
+        ev->k8s = sv.k8s;
         ev->id = StableId({sv.name, ev->method, ev->path});
         ev->state = EndpointState::kUnused;
         ev->declared.deprecated = op->deprecated;

@@ -67,6 +67,9 @@ struct ObservedEndpoint {
   const DeclaredInfo* declared = nullptr;  // meaningful unless state is shadow
   const EndpointStats* stats = nullptr;    // already including this exchange
   std::string_view caller;                 // remote address, or the calling process for egress
+  // The Kubernetes workloads behind `service` and `caller` (null or empty when not known).
+  const k8s::WorkloadIdentity* service_k8s = nullptr;
+  const k8s::WorkloadIdentity* caller_k8s = nullptr;
   // Sensitive kinds this exchange's response showed that no earlier response of the endpoint
   // had (empty for the endpoint's first response: nothing to compare with).
   sensitive::KindSet new_response_sensitive;

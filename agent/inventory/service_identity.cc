@@ -48,28 +48,19 @@ void NormalizedHost(const http::Request& request, bool tls, std::string& out) {
   if (out.ends_with(default_port)) out.resize(out.size() - default_port.size());
 }
 
-// "namespace/workload" of a pod (its name when it has no workload); false when not known.
-bool AssignWorkload(const k8s::PodMetadata* pod, std::string& out) {
-  if (pod == nullptr || pod->namespace_name.empty()) return false;
-  const std::string& workload = pod->workload.empty() ? pod->name : pod->workload;
-  if (workload.empty()) return false;
-  out.assign(pod->namespace_name);
+// "namespace/name" of a known workload into `out`; false when it is not known.
+bool AssignName(const k8s::WorkloadIdentity& workload, std::string& out) {
+  if (!workload.known()) return false;
+  out.assign(workload.namespace_name);
   out.push_back('/');
-  out.append(workload);
+  out.append(workload.name);
   return true;
 }
 
 // The remote end in the cluster's terms: its pod's workload, else its Service.
-bool AssignPeer(const K8sIdentity& k8s, std::string& out) {
-  if (AssignWorkload(k8s.peer_pod.get(), out)) return true;
-  const k8s::ServiceMetadata* service = k8s.peer_service.get();
-  if (service == nullptr || service->namespace_name.empty() || service->name.empty()) {
-    return false;
-  }
-  out.assign(service->namespace_name);
-  out.push_back('/');
-  out.append(service->name);
-  return true;
+bool AssignPeer(const K8sIdentity& k8s, k8s::WorkloadIdentity& out) {
+  return k8s::AssignWorkloadIdentity(k8s.peer_pod.get(), out) ||
+         k8s::AssignWorkloadIdentity(k8s.peer_service.get(), out);
 }
 
 }  // namespace
@@ -120,18 +111,24 @@ bool IdentifyService(const ExchangeRecord& record, const LocalAddresses& local,
     out.kind = ServiceKind::kLocal;
     out.port = record.local.port;
     out.process.assign(record.process.comm);
-    out.workload_named = AssignWorkload(record.k8s.pod.get(), out.name);
+    k8s::AssignWorkloadIdentity(record.k8s.pod.get(), out.service_k8s);
+    out.workload_named = AssignName(out.service_k8s, out.name);
     if (!out.workload_named) {
       out.name.assign(record.process.comm.empty() ? std::string_view("?") : record.process.comm);
       AppendPort(out.name, out.port);
     }
-    if (!AssignPeer(record.k8s, out.caller)) out.caller.assign(record.remote.FormatAddress(text));
+    AssignPeer(record.k8s, out.caller_k8s);
+    if (!AssignName(out.caller_k8s, out.caller)) {
+      out.caller.assign(record.remote.FormatAddress(text));
+    }
     return true;
   }
   if (record.role != Role::kClient) return false;
-  if (!AssignWorkload(record.k8s.pod.get(), out.caller)) out.caller.assign(record.process.comm);
+  k8s::AssignWorkloadIdentity(record.k8s.pod.get(), out.caller_k8s);
+  if (!AssignName(out.caller_k8s, out.caller)) out.caller.assign(record.process.comm);
   out.port = record.remote.port;
-  if (AssignPeer(record.k8s, out.name)) {
+  AssignPeer(record.k8s, out.service_k8s);
+  if (AssignName(out.service_k8s, out.name)) {
     // A call inside the cluster whose server is not traced here (another node's pod, a Service).
     out.kind = ServiceKind::kLocal;
     out.workload_named = true;

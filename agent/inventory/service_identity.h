@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agent/exchange/exchange_record.h"
+#include "agent/k8s/workload_identity.h"
 
 namespace apisensor::inventory {
 
@@ -41,6 +42,8 @@ struct ServiceOfExchange {
   std::string host;     // Host / :authority the client used, lower-case, "" if none
   std::string caller;   // the remote address for served calls, the calling process for egress
   bool workload_named = false;  // `name` is a Kubernetes `namespace/…`, never renamed by port
+  k8s::WorkloadIdentity service_k8s;  // what `name` names when workload_named
+  k8s::WorkloadIdentity caller_k8s;   // what `caller` names when the caller is in the cluster
 };
 
 // Fills `out` (reusing its storage); false when the exchange names no service.

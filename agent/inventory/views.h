@@ -35,7 +35,8 @@ struct EndpointView {
   std::string id;  // StableId(service, method, path)
   std::string service;
   std::string method;
-  std::string path;  // the template
+  std::string path;           // the template
+  k8s::WorkloadIdentity k8s;  // the service's workload, when Kubernetes attribution knows it
   EndpointState state = EndpointState::kShadow;
   DeclaredInfo declared;  // meaningful unless state is shadow
   EndpointStats stats;
@@ -46,6 +47,7 @@ struct ServiceView {
   ServiceKind kind = ServiceKind::kLocal;
   std::string process;
   uint16_t port = 0;
+  k8s::WorkloadIdentity k8s;  // what a `namespace/workload` name names
   CountedNames hosts{16};
   uint64_t endpoints = 0;          // observed endpoints
   uint64_t endpoints_dropped = 0;  // exchanges whose new endpoint exceeded the cap

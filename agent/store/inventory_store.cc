@@ -55,6 +55,12 @@ CREATE TABLE findings (
   evidence TEXT NOT NULL
 );
 )sql",
+    // Kubernetes workloads (k8s::WorkloadText): the service's, and a finding's two sides.
+    R"sql(
+ALTER TABLE services ADD COLUMN k8s TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN k8s TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN caller_k8s TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -169,9 +175,9 @@ void InventoryStore::Write(const StoreBatch& batch) {
   try {
     Statement service = db_.Prepare(
         "INSERT INTO services(name, kind, process, port, hosts, requests, first_seen, last_seen, "
-        "endpoints_dropped) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(name) DO "
-        "UPDATE SET kind=?2, process=?3, port=?4, hosts=?5, requests=?6, first_seen=?7, "
-        "last_seen=?8, endpoints_dropped=?9");
+        "endpoints_dropped, k8s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(name) "
+        "DO UPDATE SET kind=?2, process=?3, port=?4, hosts=?5, requests=?6, first_seen=?7, "
+        "last_seen=?8, endpoints_dropped=?9, k8s=?10");
     for (const inventory::ServiceView& s : batch.services) {
       service.Bind(1, s.name)
           .Bind(2, inventory::ServiceKindName(s.kind))
@@ -182,6 +188,7 @@ void InventoryStore::Write(const StoreBatch& batch) {
           .Bind(7, AsInt(s.first_seen_ns))
           .Bind(8, AsInt(s.last_seen_ns))
           .Bind(9, AsInt(s.endpoints_dropped))
+          .Bind(10, k8s::WorkloadText(s.k8s))
           .Run();
     }
     Statement endpoint = db_.Prepare(
@@ -207,9 +214,10 @@ void InventoryStore::Write(const StoreBatch& batch) {
     for (const std::string& id : batch.removed_endpoint_ids) remove.Bind(1, id).Run();
     Statement finding = db_.Prepare(
         "INSERT INTO findings(id, type, severity, owasp, title, description, service, endpoint, "
-        "caller, first_seen, last_seen, count, evidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?9, ?10, ?11, ?12, ?13) ON CONFLICT(id) DO UPDATE SET severity=?3, title=?5, "
-        "description=?6, first_seen=?10, last_seen=?11, count=?12, evidence=?13");
+        "caller, first_seen, last_seen, count, evidence, k8s, caller_k8s) VALUES(?1, ?2, ?3, ?4, "
+        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT(id) DO UPDATE SET "
+        "severity=?3, title=?5, description=?6, first_seen=?10, last_seen=?11, count=?12, "
+        "evidence=?13, k8s=?14, caller_k8s=?15");
     for (const findings::Finding& f : batch.findings) {
       finding.Bind(1, f.id)
           .Bind(2, f.type)
@@ -224,6 +232,8 @@ void InventoryStore::Write(const StoreBatch& batch) {
           .Bind(11, AsInt(f.last_seen_ns))
           .Bind(12, AsInt(f.count))
           .Bind(13, EncodeEvidence(f))
+          .Bind(14, k8s::WorkloadText(f.k8s))
+          .Bind(15, k8s::WorkloadText(f.caller_k8s))
           .Run();
     }
     db_.Exec("COMMIT");
@@ -238,7 +248,7 @@ StoredState InventoryStore::Load(const schema::SchemaLimits& limits) {
   std::unordered_map<std::string, inventory::ServiceView> services;
   Statement s = db_.Prepare(
       "SELECT name, kind, process, port, hosts, requests, first_seen, last_seen, "
-      "endpoints_dropped FROM services");
+      "endpoints_dropped, k8s FROM services");
   while (s.Step()) {
     inventory::ServiceView v;
     v.name = s.Text(0);
@@ -248,6 +258,7 @@ StoredState InventoryStore::Load(const schema::SchemaLimits& limits) {
     v.port = static_cast<uint16_t>(s.Int(3));
     if (!inventory::DecodeCountedNames(s.Text(4), v.hosts)) ++state.unreadable_rows;
     v.endpoints_dropped = static_cast<uint64_t>(s.Int(8));
+    if (!k8s::ParseWorkloadText(s.Text(9), v.k8s)) ++state.unreadable_rows;
     services.emplace(v.name, std::move(v));
   }
   Statement e = db_.Prepare(
@@ -274,7 +285,7 @@ StoredState InventoryStore::Load(const schema::SchemaLimits& limits) {
   }
   Statement f = db_.Prepare(
       "SELECT id, type, severity, owasp, title, description, service, endpoint, caller, "
-      "first_seen, last_seen, count, evidence FROM findings");
+      "first_seen, last_seen, count, evidence, k8s, caller_k8s FROM findings");
   while (f.Step()) {
     findings::Finding finding;
     finding.id = f.Text(0);
@@ -289,7 +300,8 @@ StoredState InventoryStore::Load(const schema::SchemaLimits& limits) {
     finding.first_seen_ns = static_cast<uint64_t>(f.Int(9));
     finding.last_seen_ns = static_cast<uint64_t>(f.Int(10));
     finding.count = static_cast<uint64_t>(f.Int(11));
-    if (!DecodeEvidence(f.Text(12), finding)) {
+    if (!DecodeEvidence(f.Text(12), finding) || !k8s::ParseWorkloadText(f.Text(13), finding.k8s) ||
+        !k8s::ParseWorkloadText(f.Text(14), finding.caller_k8s)) {
       ++state.unreadable_rows;
       continue;
     }

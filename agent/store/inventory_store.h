@@ -14,7 +14,7 @@
 
 namespace apisensor::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct StoreBatch {
   std::vector<std::shared_ptr<const inventory::EndpointView>> endpoints;  // upserts

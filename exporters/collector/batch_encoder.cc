@@ -15,6 +15,17 @@ size_t FieldSize(size_t payload) {
   return 1 + google::protobuf::io::CodedOutputStream::VarintSize64(payload) + payload;
 }
 
+// Sets the message's workload field only when the workload is known (unset outside Kubernetes).
+template <typename Message>
+void SetWorkload(const k8s::WorkloadIdentity& workload, Message& out,
+                 collector_v1::Workload* (Message::*mutable_field)()) {
+  if (!workload.known()) return;
+  collector_v1::Workload* w = (out.*mutable_field)();
+  w->set_namespace_name(Utf8(workload.namespace_name));
+  w->set_name(Utf8(workload.name));
+  w->set_kind(Utf8(workload.kind));
+}
+
 }  // namespace
 
 std::string Utf8(std::string_view text) {
@@ -38,6 +49,7 @@ void ToProto(const inventory::EndpointView& view, collector_v1::Endpoint& out) {
   }
   out.set_stats_codec_version(inventory::kEndpointCodecVersion);
   out.set_stats(inventory::EncodeEndpointStats(view.stats));
+  SetWorkload(view.k8s, out, &collector_v1::Endpoint::mutable_k8s);
 }
 
 void ToProto(const inventory::ServiceView& view, collector_v1::Service& out) {
@@ -51,6 +63,7 @@ void ToProto(const inventory::ServiceView& view, collector_v1::Service& out) {
   out.set_last_seen_unix_ns(view.last_seen_ns);
   for (const std::string& spec : view.specs) out.add_specs(Utf8(spec));
   out.set_endpoints_dropped(view.endpoints_dropped);
+  SetWorkload(view.k8s, out, &collector_v1::Service::mutable_k8s);
 }
 
 void ToProto(const findings::Finding& f, collector_v1::Finding& out) {
@@ -72,6 +85,8 @@ void ToProto(const findings::Finding& f, collector_v1::Finding& out) {
     e->set_key(Utf8(key));
     e->set_value(Utf8(value));
   }
+  SetWorkload(f.k8s, out, &collector_v1::Finding::mutable_k8s);
+  SetWorkload(f.caller_k8s, out, &collector_v1::Finding::mutable_caller_k8s);
 }
 
 void ToProto(const ExchangeSummary& s, collector_v1::Exchange& out) {
@@ -97,6 +112,8 @@ void ToProto(const ExchangeSummary& s, collector_v1::Exchange& out) {
   out.set_status(s.status);
   out.set_request_body_bytes(s.request_body_bytes);
   out.set_response_body_bytes(s.response_body_bytes);
+  SetWorkload(s.k8s, out, &collector_v1::Exchange::mutable_k8s);
+  SetWorkload(s.caller_k8s, out, &collector_v1::Exchange::mutable_caller_k8s);
 }
 
 std::vector<EncodedBatch> BatchEncoder::Encode(PublishMaterials& m, const HeartbeatInfo& hb,

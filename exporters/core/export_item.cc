@@ -29,6 +29,8 @@ ExchangeSummary SummarizeExchange(const ExchangeRecord& record,
   s.server_ip = server.AddressString();
   s.server_port = server.port;
   s.caller = endpoint.caller;
+  if (endpoint.service_k8s != nullptr) s.k8s = *endpoint.service_k8s;
+  if (endpoint.caller_k8s != nullptr) s.caller_k8s = *endpoint.caller_k8s;
   s.process = record.process.comm;
   s.pid = record.process.pid;
   if (const http::Header* ua = request.Find("user-agent")) s.user_agent = ua->value.substr(0, 256);

@@ -38,6 +38,8 @@ struct ExchangeSummary {
   uint16_t status = 0;
   uint64_t request_body_bytes = 0;
   uint64_t response_body_bytes = 0;
+  k8s::WorkloadIdentity k8s;         // the service's workload, when known
+  k8s::WorkloadIdentity caller_k8s;  // the caller's workload or Service, when known
 };
 
 ExchangeSummary SummarizeExchange(const ExchangeRecord& record,

@@ -29,6 +29,8 @@ void WriteSummary(api::JsonWriter& w, const ExchangeSummary& s) {
   w.Key("server_port");
   w.Uint(s.server_port);
   text("caller", s.caller);
+  api::WriteWorkload(w, "k8s", s.k8s);
+  api::WriteWorkload(w, "caller_k8s", s.caller_k8s);
   text("process", s.process);
   w.Key("pid");
   w.Uint(s.pid);

@@ -237,14 +237,26 @@ def test_in_a_cluster_exchanges_and_services_read_namespace_workload(cgroups, se
             time.sleep(0.1)
         for _ in range(3):
             assert curl(f"http://127.0.0.1:{port}/index.json") == "200"
+        # A credential in the URL: a finding about shop/checkout, called from the host.
+        assert curl(f"http://127.0.0.1:{port}/index.json?api_key=sk_live_0123456789abcdef") == "200"
 
-        def services():
-            with urllib.request.urlopen(f"http://{listen}/v1/services", timeout=2) as r:
-                return [s["name"] for s in json.loads(r.read())["services"]]
+        def get(path):
+            with urllib.request.urlopen(f"http://{listen}{path}", timeout=2) as r:
+                return json.loads(r.read())
         deadline = time.time() + 15
-        while services() != ["shop/checkout"] and time.time() < deadline:
+        while time.time() < deadline and not (
+                [s["name"] for s in get("/v1/services")["services"]] == ["shop/checkout"]
+                and get("/v1/findings")["findings"]):
             time.sleep(0.2)
-        assert services() == ["shop/checkout"]
+        workload = {"namespace": "shop", "workload": "checkout", "workload_kind": "Deployment"}
+        [service] = get("/v1/services")["services"]
+        assert service["name"] == "shop/checkout" and service["k8s"] == workload, service
+        endpoints = get("/v1/endpoints")["endpoints"]
+        assert [(e["method"], e["path"]) for e in endpoints] == [("GET", "/index.json")], endpoints
+        assert endpoints[0]["k8s"] == workload, endpoints
+        [finding] = get("/v1/findings")["findings"]
+        assert finding["type"] == "credential_in_url" and finding["k8s"] == workload, finding
+        assert finding["caller"] == "127.0.0.1" and "caller_k8s" not in finding, finding
     finally:
         if agent is not None:
             agent.send_signal(signal.SIGINT)
@@ -253,7 +265,7 @@ def test_in_a_cluster_exchanges_and_services_read_namespace_workload(cgroups, se
         api.wait()
 
     exchanges = [json.loads(line) for line in exchanges_file.read_text().splitlines()]
-    assert len(exchanges) == 3, exchanges
+    assert len(exchanges) == 4, exchanges
     for ex in exchanges:
         assert ex["k8s"] == {"container_id": container_id(9), "pod_uid": CHECKOUT_UID,
                              "namespace": "shop", "pod": "checkout-7d4b9c8f6d-x2k9p",

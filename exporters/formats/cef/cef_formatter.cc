@@ -55,6 +55,12 @@ class Extension {
     Text(key, value, kCustomStringMax);
     Label(key, label);
   }
+  // flexString1/2 (at most 1023 bytes) with their labels: the two fields CEF has beyond cs1..cs6.
+  void Flex(std::string_view key, std::string_view label, std::string_view value) {
+    if (value.empty()) return;
+    Text(key, value, kTextMax);
+    Label(key, label);
+  }
   void CustomNumber(std::string_view key, std::string_view label, uint64_t value) {
     Number(key, value);
     Label(key, label);
@@ -132,6 +138,9 @@ class CefFormatter final : public Formatter {
     ext.Custom("cs4", "endpoint", f.endpoint);
     ext.Custom("cs5", "caller", f.caller);
     ext.Custom("cs6", "evidence", EvidenceSummary(f));
+    // "namespace/workload/Kind", present only under Kubernetes attribution.
+    ext.Flex("flexString1", "k8sWorkload", k8s::WorkloadText(f.k8s));
+    ext.Flex("flexString2", "k8sCallerWorkload", k8s::WorkloadText(f.caller_k8s));
     // Free text last: a receiver that cuts a long line loses the least useful part.
     ext.Text("msg", f.description, kTextMax);
   }
@@ -166,6 +175,8 @@ class CefFormatter final : public Formatter {
     ext.Custom("cs4", "auth", s.auth);
     ext.Custom("cs5", "process", s.process);
     ext.Custom("cs6", "tls", s.tls ? "true" : "false");
+    ext.Flex("flexString1", "k8sWorkload", k8s::WorkloadText(s.k8s));
+    ext.Flex("flexString2", "k8sCallerWorkload", k8s::WorkloadText(s.caller_k8s));
     ext.Text("requestClientApplication", s.user_agent, kTextMax);
   }
 

@@ -61,7 +61,19 @@ void WriteFindingInfo(JsonOut& out, const findings::Finding& f) {
   out.EndObject();
 }
 
-// The endpoint (or, for a service-wide finding, the service) the finding is about.
+// A Kubernetes workload as a resource's namespace and labels ("k8s_workload:checkout",
+// "k8s_workload_kind:Deployment"), so a SIEM can filter by namespace without parsing names.
+void WriteWorkloadOfResource(JsonOut& out, const k8s::WorkloadIdentity& workload) {
+  if (!workload.known()) return;
+  out.Member("namespace", workload.namespace_name);
+  out.StartArray("labels");
+  out.String("k8s_workload:" + workload.name);
+  out.String("k8s_workload_kind:" + workload.kind);
+  out.EndArray();
+}
+
+// The endpoint (or, for a service-wide finding, the service) the finding is about, and the
+// caller's workload when it is one of the cluster's.
 void WriteResources(JsonOut& out, const findings::Finding& f) {
   if (f.endpoint.empty() && f.service.empty()) return;
   out.StartArray("resources");
@@ -80,9 +92,20 @@ void WriteResources(JsonOut& out, const findings::Finding& f) {
     out.Member("name", f.service);
     out.Member("uid", f.service);
   }
+  WriteWorkloadOfResource(out, f.k8s);
   out.IntMember("role_id", 1);
   out.Member("role", "Target");
   out.EndObject();
+  if (f.caller_k8s.known()) {
+    out.StartObject();
+    out.Member("type", f.caller_k8s.kind == "Service" ? "k8s_service" : "k8s_workload");
+    out.Member("name", f.caller_k8s.name);
+    out.Member("uid", f.caller_k8s.namespace_name + "/" + f.caller_k8s.name);
+    WriteWorkloadOfResource(out, f.caller_k8s);
+    out.IntMember("role_id", 2);
+    out.Member("role", "Actor");
+    out.EndObject();
+  }
   out.EndArray();
 }
 

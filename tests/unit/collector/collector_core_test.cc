@@ -346,6 +346,9 @@ TEST(CollectorDecode, ABadItemCostsOnlyItselfCounted) {
   AddFinding(batch, "10.0.0.1", 1, kT0, kT0);
   batch.mutable_findings(0)->set_id(std::string(200, 'f'));
   AddFinding(batch, "10.0.0.2", 1, kT0, kT0);
+  // A workload that is no Kubernetes name: left out, the finding kept.
+  SetWorkload(*batch.mutable_findings(1)->mutable_caller_k8s(), "shop", "a/b", "Deployment");
+  SetWorkload(*batch.mutable_findings(1)->mutable_k8s(), "shop", "orders", "Deployment");
   batch.add_services();  // no name
   AddService(batch, std::string(300, 'h') + ".example.com", 3, kT0, kT0);
   batch.mutable_services(1)->set_name(std::string(250, 's') + ".example.com");  // a long host
@@ -357,9 +360,11 @@ TEST(CollectorDecode, ABadItemCostsOnlyItselfCounted) {
   EXPECT_NE(FindEndpoint(c, EndpointId("GET", "/good")), nullptr);
   ASSERT_EQ(c.findings().All().size(), 1u);
   EXPECT_EQ(c.findings().All()[0].caller, "10.0.0.2");
+  EXPECT_EQ(c.findings().All()[0].k8s.name, "orders");
+  EXPECT_FALSE(c.findings().All()[0].caller_k8s.known());
   EXPECT_EQ(CounterValue(c, "collector_decode_errors"), 2u);
-  // No id, a 200-byte finding id, a nameless service, a nameless counter.
-  EXPECT_EQ(CounterValue(c, "collector_malformed_items"), 4u);
+  // No id, a 200-byte finding id, a nameless service, a nameless counter, a workload with a '/'.
+  EXPECT_EQ(CounterValue(c, "collector_malformed_items"), 5u);
   bool long_service = false;
   for (const auto& s : c.inventory_board().Latest()->services) {
     long_service |= s.name.size() > 250;

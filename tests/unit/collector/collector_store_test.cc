@@ -49,6 +49,10 @@ void FillTwoAgents(Collector& c) {
   AddEndpoint(a1, "GET", "/orders/{id}", {30, 3, kT0 + kSecond, kT0 + 9 * kSecond, "10.0.0.1"});
   AddService(a1, "a.internal", 30, kT0 + kSecond, kT0 + 9 * kSecond);
   AddFinding(a1, "10.0.0.51", 2, kT0 + 2 * kSecond, kT0 + 3 * kSecond, "fp:1234");
+  SetWorkload(*a1.mutable_endpoints(0)->mutable_k8s(), "shop", "orders", "Deployment");
+  SetWorkload(*a1.mutable_services(0)->mutable_k8s(), "shop", "orders", "Deployment");
+  SetWorkload(*a1.mutable_findings(0)->mutable_k8s(), "shop", "orders", "Deployment");
+  SetWorkload(*a1.mutable_findings(0)->mutable_caller_k8s(), "shop", "frontend", "StatefulSet");
   AddExchanges(a1, 30);
   SetHeartbeat(a1, kT0 + 10 * kSecond, "1.2.3", 1, 9, {{"inventory_exchanges_observed", 30}});
   Store(c, "node-a", 11, a1);
@@ -84,6 +88,13 @@ TEST(CollectorStore, ARestartedCollectorRestoresEverythingFromItsFile) {
     inventory = InventoryJson(c);
     agents = c.AgentsJson();
   }
+  // The workloads are part of what is restored byte for byte.
+  EXPECT_NE(inventory.find(R"("k8s":{"namespace":"shop","workload":"orders",)"
+                           R"("workload_kind":"Deployment"})"),
+            std::string::npos)
+      << inventory;
+  EXPECT_NE(inventory.find(R"("caller_k8s":{"namespace":"shop","workload":"frontend",)"),
+            std::string::npos);
   struct stat st {};
   ASSERT_EQ(stat(dir.file("state").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);

@@ -98,6 +98,13 @@ inline void AddFinding(v1::Batch& batch, const std::string& caller, uint64_t cou
   }
 }
 
+inline void SetWorkload(v1::Workload& w, const std::string& ns, const std::string& name,
+                        const std::string& kind) {
+  w.set_namespace_name(ns);
+  w.set_name(name);
+  w.set_kind(kind);
+}
+
 inline void AddExchanges(v1::Batch& batch, int n) {
   for (int i = 0; i < n; ++i) {
     v1::Exchange* x = batch.add_exchanges();

@@ -63,6 +63,49 @@ TEST(BatchEncoder, ServiceFindingAndExchangeFields) {
   EXPECT_EQ(x.response_body_bytes(), 321u);
 }
 
+TEST(BatchEncoder, KubernetesWorkloadsTravelOnlyWhenKnown) {
+  const k8s::WorkloadIdentity checkout{"shop", "checkout", "Deployment"};
+  const k8s::WorkloadIdentity payments{"shop", "payments", "Service"};
+  auto expect_workload = [](const collector_v1::Workload& w, const k8s::WorkloadIdentity& want) {
+    EXPECT_EQ(w.namespace_name(), want.namespace_name);
+    EXPECT_EQ(w.name(), want.name);
+    EXPECT_EQ(w.kind(), want.kind);
+  };
+  auto view = std::make_shared<inventory::EndpointView>(*MakeEndpoint("/orders/{id}", 1));
+  collector_v1::Endpoint e;
+  ToProto(*view, e);
+  EXPECT_FALSE(e.has_k8s());
+  view->k8s = checkout;
+  ToProto(*view, e);
+  expect_workload(e.k8s(), checkout);
+
+  inventory::ServiceView service = MakeService(1);
+  collector_v1::Service s;
+  ToProto(service, s);
+  EXPECT_FALSE(s.has_k8s());
+  service.k8s = checkout;
+  ToProto(service, s);
+  expect_workload(s.k8s(), checkout);
+
+  findings::Finding finding = MakeFinding("GET /orders/{id}", 1);
+  finding.k8s = checkout;
+  collector_v1::Finding f;
+  ToProto(finding, f);
+  expect_workload(f.k8s(), checkout);
+  EXPECT_FALSE(f.has_caller_k8s());
+  finding.caller_k8s = payments;
+  ToProto(finding, f);
+  expect_workload(f.caller_k8s(), payments);
+
+  inventory::ObservedEndpoint observed = MakeObserved();
+  observed.service_k8s = &checkout;
+  observed.caller_k8s = &payments;
+  collector_v1::Exchange x;
+  ToProto(SummarizeExchange(MakeRecord(kT0, 200), observed), x);
+  expect_workload(x.k8s(), checkout);
+  expect_workload(x.caller_k8s(), payments);
+}
+
 TEST(BatchEncoder, FullSnapshotsRepeatTheLatestOfEveryTrackedFinding) {
   BatchEncoder encoder(1 << 20, 1);
   PublishMaterials first;

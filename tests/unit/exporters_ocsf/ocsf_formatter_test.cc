@@ -86,6 +86,31 @@ TEST(OcsfFinding, NewFindingIsADetectionFindingCreate) {
   EXPECT_EQ(S(evidence["data"]["token"]), "fp:3f2a9c");
 }
 
+TEST(OcsfFinding, KubernetesWorkloadsAreResourceNamespacesAndLabels) {
+  findings::Finding f = SampleFinding();
+  f.k8s = {"shop", "users", "Deployment"};
+  f.caller_k8s = {"shop", "frontend", "StatefulSet"};
+  const rapidjson::Document e = FormatValid(f);
+  const rapidjson::Value& resources = e["resources"];
+  ASSERT_EQ(resources.Size(), 2u);
+  EXPECT_EQ(S(resources[0]["namespace"]), "shop");
+  ASSERT_EQ(resources[0]["labels"].Size(), 2u);
+  EXPECT_EQ(S(resources[0]["labels"][0]), "k8s_workload:users");
+  EXPECT_EQ(S(resources[0]["labels"][1]), "k8s_workload_kind:Deployment");
+  EXPECT_EQ(S(resources[0]["role"]), "Target");
+  EXPECT_EQ(S(resources[1]["type"]), "k8s_workload");
+  EXPECT_EQ(S(resources[1]["uid"]), "shop/frontend");
+  EXPECT_EQ(S(resources[1]["namespace"]), "shop");
+  EXPECT_EQ(resources[1]["role_id"].GetInt(), 2);
+
+  f.caller_k8s = {"shop", "payments", "Service"};
+  EXPECT_EQ(S(FormatValid(f)["resources"][1]["type"]), "k8s_service");
+  // Outside Kubernetes: one resource, no namespace.
+  const rapidjson::Document plain = FormatValid(SampleFinding());
+  ASSERT_EQ(plain["resources"].Size(), 1u);
+  EXPECT_FALSE(plain["resources"][0].HasMember("namespace"));
+}
+
 TEST(OcsfFinding, RepeatsAreUpdates) {
   findings::Finding f = SampleFinding();
   f.count = 7;

@@ -91,6 +91,28 @@ TEST(CefFormatter, MapsEveryFindingField) {
   EXPECT_EQ(e.extension, expected);
 }
 
+TEST(CefFormatter, KubernetesWorkloadsAreTheFlexStrings) {
+  findings::Finding f = SampleFinding();
+  f.service = "shop/checkout";
+  f.caller = "shop/frontend";
+  f.k8s = {"shop", "checkout", "Deployment"};
+  f.caller_k8s = {"shop", "frontend", "StatefulSet"};
+  const CefEvent e = FormatAndParse(f);
+  EXPECT_EQ(e.extension.at("flexString1"), "shop/checkout/Deployment");
+  EXPECT_EQ(e.extension.at("flexString1Label"), "k8sWorkload");
+  EXPECT_EQ(e.extension.at("flexString2"), "shop/frontend/StatefulSet");
+  EXPECT_EQ(e.extension.at("flexString2Label"), "k8sCallerWorkload");
+  EXPECT_EQ(e.extension.at("sproc"), "shop/frontend");
+
+  ExchangeSummary s;
+  s.k8s = f.k8s;
+  const CefEvent x = FormatAndParse(s);
+  EXPECT_EQ(x.extension.at("flexString1"), "shop/checkout/Deployment");
+  EXPECT_EQ(x.extension.count("flexString2"), 0u);
+  // Outside Kubernetes neither field (nor its label) is written.
+  EXPECT_EQ(FormatAndParse(SampleFinding()).extension.count("flexString1Label"), 0u);
+}
+
 TEST(CefFormatter, MapsEveryExchangeField) {
   ExchangeSummary s;
   s.time_ns = 1'700'000'000'500'000'000;

@@ -53,12 +53,15 @@ TEST_F(StoreTest, WritesAndReadsBackEverything) {
     service.process = "python3";
     service.port = 8080;
     service.hosts.Add("shop:8080", 4);
+    service.k8s = {"shop", "checkout", "Deployment"};
     batch.services = {service};
     findings::Finding f;
     f.id = "cccccccccccccccc";
     f.type = "shadow_endpoint";
     f.severity = findings::Severity::kMedium;
     f.evidence = {{"endpoint", "GET /x"}};
+    f.k8s = {"shop", "checkout", "Deployment"};
+    f.caller_k8s = {"shop", "payments", "Service"};
     batch.findings = {f};
     store.Write(batch);
     // An upsert replaces, a removal deletes.
@@ -78,10 +81,53 @@ TEST_F(StoreTest, WritesAndReadsBackEverything) {
   EXPECT_EQ(e.endpoint.stats.latency.count(), 1u);
   EXPECT_EQ(e.service.port, 8080);
   EXPECT_EQ(e.service.hosts.entries()[0].count, 4u);
+  EXPECT_EQ(e.service.k8s, (k8s::WorkloadIdentity{"shop", "checkout", "Deployment"}));
   ASSERT_EQ(state.findings.size(), 1u);
   EXPECT_EQ(state.findings[0].severity, findings::Severity::kMedium);
   EXPECT_EQ(state.findings[0].evidence[0].second, "GET /x");
+  EXPECT_EQ(state.findings[0].k8s, (k8s::WorkloadIdentity{"shop", "checkout", "Deployment"}));
+  EXPECT_EQ(state.findings[0].caller_k8s, (k8s::WorkloadIdentity{"shop", "payments", "Service"}));
   EXPECT_EQ(state.unreadable_rows, 0u);
+}
+
+// A store written before Kubernetes workloads were kept (schema 1) opens, gains the columns, and
+// its rows read back with no workload.
+TEST_F(StoreTest, MigratesAStoreWithoutWorkloadColumns) {
+  {
+    InventoryStore store(path_);
+    StoreBatch batch;
+    batch.endpoints = {Endpoint("aaaaaaaaaaaaaaaa", 3)};
+    inventory::ServiceView service;
+    service.name = "python3:8080";
+    batch.services = {service};
+    findings::Finding f;
+    f.id = "cccccccccccccccc";
+    f.type = "shadow_endpoint";
+    batch.findings = {f};
+    store.Write(batch);
+  }
+  {
+    Database db(path_);
+    db.Exec(
+        "ALTER TABLE services DROP COLUMN k8s; ALTER TABLE findings DROP COLUMN k8s; "
+        "ALTER TABLE findings DROP COLUMN caller_k8s; PRAGMA user_version = 1;");
+  }
+  InventoryStore reopened(path_);
+  StoredState state = reopened.Load({});
+  ASSERT_EQ(state.endpoints.size(), 1u);
+  EXPECT_FALSE(state.endpoints[0].service.k8s.known());
+  ASSERT_EQ(state.findings.size(), 1u);
+  EXPECT_FALSE(state.findings[0].k8s.known());
+  EXPECT_EQ(state.unreadable_rows, 0u);
+  // And it now keeps them.
+  StoreBatch batch;
+  findings::Finding f = state.findings[0];
+  f.caller_k8s = {"shop", "frontend", "StatefulSet"};
+  batch.findings = {f};
+  reopened.Write(batch);
+  state = reopened.Load({});
+  ASSERT_EQ(state.findings.size(), 1u);
+  EXPECT_EQ(state.findings[0].caller_k8s.name, "frontend");
 }
 
 TEST_F(StoreTest, RefusesADatabaseFromANewerBuild) {

@@ -8,6 +8,9 @@
 
 #include <string>
 
+#include "agent/api/inventory_json.h"
+#include "agent/detectors/finding_builder.h"
+#include "agent/inventory/inventory.h"
 #include "agent/inventory/service_identity.h"
 #include "agent/k8s/cgroup/attributor.h"
 #include "exporters/json/exchange_json.h"
@@ -241,6 +244,8 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   EXPECT_EQ(who.name, "java:8080");  // host mode: unchanged
   EXPECT_EQ(who.caller, "10.244.2.9");
   EXPECT_FALSE(who.workload_named);
+  EXPECT_FALSE(who.service_k8s.known());
+  EXPECT_FALSE(who.caller_k8s.known());
 
   r.k8s.pod = checkout_;
   r.k8s.peer_pod = frontend_;
@@ -250,6 +255,8 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   EXPECT_EQ(who.port, 8080);
   EXPECT_EQ(who.caller, "shop/frontend");
   EXPECT_TRUE(who.workload_named);
+  EXPECT_EQ(who.service_k8s, (WorkloadIdentity{"shop", "checkout", "Deployment"}));
+  EXPECT_EQ(who.caller_k8s, (WorkloadIdentity{"shop", "frontend", "StatefulSet"}));
 
   // The checkout pod calling the payments Service: named after the Service, called by checkout.
   ExchangeRecord c = Served();
@@ -261,6 +268,8 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   EXPECT_EQ(who.kind, inventory::ServiceKind::kExternal);  // host mode: an egress call
   EXPECT_EQ(who.name, "payments.shop");
   EXPECT_EQ(who.caller, "java");
+  EXPECT_FALSE(who.service_k8s.known());
+  EXPECT_FALSE(who.caller_k8s.known());
   c.k8s.pod = checkout_;
   c.k8s.peer_service = payments_;
   ASSERT_TRUE(inventory::IdentifyService(c, local, who));
@@ -268,6 +277,8 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   EXPECT_EQ(who.name, "shop/payments");
   EXPECT_EQ(who.caller, "shop/checkout");
   EXPECT_EQ(who.port, 80);
+  EXPECT_EQ(who.service_k8s, (WorkloadIdentity{"shop", "payments", "Service"}));
+  EXPECT_EQ(who.caller_k8s, (WorkloadIdentity{"shop", "checkout", "Deployment"}));
 
   // To an address outside the cluster, still an egress call, but the caller is the workload.
   c.k8s.peer_service = nullptr;
@@ -277,6 +288,103 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   EXPECT_EQ(who.kind, inventory::ServiceKind::kExternal);
   EXPECT_EQ(who.name, "api.example.com");
   EXPECT_EQ(who.caller, "shop/checkout");
+  EXPECT_FALSE(who.service_k8s.known());  // the previous call's Service is not kept
+  EXPECT_EQ(who.caller_k8s, (WorkloadIdentity{"shop", "checkout", "Deployment"}));
+
+  // A bare pod is its own workload, of kind Pod.
+  auto bare = std::make_shared<PodMetadata>(
+      Pod("cccccccc-bbbb-4ccc-8ddd-eeeeeeeeeeee", "debug", "toolbox", "", "", "10.244.3.3"));
+  r.k8s.pod = bare;
+  ASSERT_TRUE(inventory::IdentifyService(r, local, who));
+  EXPECT_EQ(who.name, "debug/toolbox");
+  EXPECT_EQ(who.service_k8s, (WorkloadIdentity{"debug", "toolbox", "Pod"}));
+}
+
+// --- endpoints and findings ---
+
+template <typename Write>
+rapidjson::Document JsonOf(Write write) {
+  rapidjson::StringBuffer buffer;
+  api::JsonWriter w(buffer);
+  write(w);
+  rapidjson::Document d;
+  d.Parse(buffer.GetString(), buffer.GetSize());
+  EXPECT_FALSE(d.HasParseError()) << buffer.GetString();
+  return d;
+}
+
+void ExpectWorkloadJson(const rapidjson::Value& v, const char* ns, const char* name,
+                        const char* kind) {
+  ASSERT_TRUE(v.IsObject());
+  EXPECT_STREQ(v["namespace"].GetString(), ns);
+  EXPECT_STREQ(v["workload"].GetString(), name);
+  EXPECT_STREQ(v["workload_kind"].GetString(), kind);
+}
+
+TEST_F(AttributionTest, EndpointsServicesAndFindingsCarryTheirWorkloads) {
+  sensitive::Scanner scanner;
+  inventory::Inventory inventory({}, scanner, nullptr, nullptr);
+  ExchangeRecord r = Served();
+  r.k8s.pod = checkout_;
+  r.k8s.peer_pod = frontend_;
+  const inventory::ObservedEndpoint* observed = inventory.Observe(r);
+  ASSERT_NE(observed, nullptr);
+  const findings::Finding f = detectors::StartFinding(
+      "unauthenticated_access", findings::Severity::kHigh, "API2:2023", "t", "d", r, *observed);
+  EXPECT_EQ(f.service, "shop/checkout");
+  EXPECT_EQ(f.k8s, (WorkloadIdentity{"shop", "checkout", "Deployment"}));
+  EXPECT_EQ(f.caller, "shop/frontend");
+  EXPECT_EQ(f.caller_k8s, (WorkloadIdentity{"shop", "frontend", "StatefulSet"}));
+
+  // A host-mode service next to it: no workload anywhere.
+  const ExchangeRecord host = Served();
+  const inventory::ObservedEndpoint* plain = inventory.Observe(host);
+  ASSERT_NE(plain, nullptr);
+  const findings::Finding g = detectors::StartFinding(
+      "unauthenticated_access", findings::Severity::kHigh, "API2:2023", "t", "d", host, *plain);
+  EXPECT_FALSE(g.k8s.known());
+  EXPECT_FALSE(g.caller_k8s.known());
+
+  const inventory::PublishResult published = inventory.Publish(r.ts_unix_ns);
+  ASSERT_EQ(published.view->endpoints.size(), 2u);
+  ASSERT_EQ(published.view->services.size(), 2u);
+  for (const auto& e : published.view->endpoints) {
+    const rapidjson::Document d =
+        JsonOf([&](api::JsonWriter& w) { api::WriteEndpoint(w, *e, false); });
+    if (e->service == "shop/checkout") {
+      EXPECT_EQ(e->k8s, (WorkloadIdentity{"shop", "checkout", "Deployment"}));
+      ExpectWorkloadJson(d["k8s"], "shop", "checkout", "Deployment");
+    } else {
+      EXPECT_EQ(e->service, "java:8080");
+      EXPECT_FALSE(d.HasMember("k8s"));
+    }
+  }
+  for (const inventory::ServiceView& s : published.view->services) {
+    const rapidjson::Document d = JsonOf([&](api::JsonWriter& w) { api::WriteService(w, s); });
+    EXPECT_EQ(d.HasMember("k8s"), s.name == "shop/checkout") << s.name;
+  }
+  const rapidjson::Document fj = JsonOf([&](api::JsonWriter& w) { api::WriteFinding(w, f); });
+  ExpectWorkloadJson(fj["k8s"], "shop", "checkout", "Deployment");
+  ExpectWorkloadJson(fj["caller_k8s"], "shop", "frontend", "StatefulSet");
+  const rapidjson::Document gj = JsonOf([&](api::JsonWriter& w) { api::WriteFinding(w, g); });
+  EXPECT_FALSE(gj.HasMember("k8s"));
+  EXPECT_FALSE(gj.HasMember("caller_k8s"));
+}
+
+TEST(WorkloadTextTest, RoundTripsAndRefusesWhatItWouldNotWrite) {
+  const WorkloadIdentity checkout{"shop", "checkout", "Deployment"};
+  EXPECT_EQ(WorkloadText(checkout), "shop/checkout/Deployment");
+  EXPECT_EQ(WorkloadText(WorkloadIdentity{}), "");
+  WorkloadIdentity back{"x", "y", "z"};
+  ASSERT_TRUE(ParseWorkloadText("shop/checkout/Deployment", back));
+  EXPECT_EQ(back, checkout);
+  ASSERT_TRUE(ParseWorkloadText("", back));
+  EXPECT_FALSE(back.known());
+  for (const char* bad :
+       {"shop", "shop/checkout", "/checkout/Deployment", "shop//Deployment", "a/b/c/d"}) {
+    EXPECT_FALSE(ParseWorkloadText(bad, back)) << bad;
+    EXPECT_FALSE(back.known()) << bad;
+  }
 }
 
 }  // namespace
