@@ -170,15 +170,31 @@ def run_wrk(cpus, port, threads, connections, seconds, script=None):
 
 
 def kernel_prog_stats():
-    """(run_time_ns, run_cnt) summed over apisensor's BPF programs (all named apisensor_*)."""
+    """(run_time_ns, run_cnt) summed over apisensor's BPF programs (all named apisensor_*), and
+    the same per program name (bpftool shortens names to 15 characters)."""
     progs = json.loads(subprocess.run(["bpftool", "-j", "prog", "show"], check=True,
                                       capture_output=True, text=True).stdout)
     run_time = run_cnt = 0
+    per_program = {}
     for prog in progs:
-        if prog.get("name", "").startswith("apisensor_"):
-            run_time += prog.get("run_time_ns", 0)
-            run_cnt += prog.get("run_cnt", 0)
-    return run_time, run_cnt
+        name = prog.get("name", "")
+        if name.startswith("apisensor_"):
+            t, c = prog.get("run_time_ns", 0), prog.get("run_cnt", 0)
+            run_time += t
+            run_cnt += c
+            before = per_program.get(name, (0, 0))
+            per_program[name] = (before[0] + t, before[1] + c)
+    return run_time, run_cnt, per_program
+
+
+def print_per_program(before, after, exchanges):
+    """Runs per exchange and cost per run of each program between two kernel_prog_stats()."""
+    for name in sorted(after[2]):
+        t = after[2][name][0] - before[2].get(name, (0, 0))[0]
+        c = after[2][name][1] - before[2].get(name, (0, 0))[1]
+        if c:
+            print(f"  {name:<16} {c / exchanges:6.2f} runs per exchange, {t / c:6.0f} ns per run, "
+                  f"{t / exchanges / 1000:.2f} us per exchange")
 
 
 class BpfStats:
@@ -222,6 +238,8 @@ def saturation(args):
                   f"bpf {(kernel_after[0] - kernel_before[0]) / per / 1000:.2f} us, "
                   f"agent {(cpu_after - cpu_before) / per / 1000:.2f} us {errors}{errors_on}",
                   flush=True)
+            if args.per_program:
+                print_per_program(kernel_before, kernel_after, per)
     finally:
         nginx.stop()
     median_without, median_with = statistics.median(without), statistics.median(with_agent)
@@ -262,6 +280,8 @@ def paced(args):
           f"{counters.get('kernel_ring_full_drops', '?')})")
     print(f"bpf: {bpf_runs:,} program runs, {bpf_ns / 1e6:,.1f} ms = "
           f"{bpf_ns / per / 1000:.2f} us per exchange ({bpf_ns / max(bpf_runs, 1):.0f} ns per run)")
+    if args.per_program:
+        print_per_program(kernel_before, kernel_after, per)
     print(f"agent: {agent_ns / 1e6:,.1f} ms CPU = {agent_ns / per / 1000:.2f} us per exchange")
     print(f"total: {(bpf_ns + agent_ns) / per / 1000:.2f} us per exchange" +
           ("" if args.tls else " (target <= 5)"))
@@ -286,6 +306,8 @@ def main():
                         help="saturation over h2c with h2load instead of HTTP/1.1 with wrk")
     parser.add_argument("--streams", type=int, default=10,
                         help="--h2: concurrent streams per connection")
+    parser.add_argument("--per-program", action="store_true",
+                        help="also print each BPF program's runs and cost per exchange")
     args = parser.parse_args()
     if args.connections is None:
         args.connections = (22 if args.tls else 40) if args.mode == "paced" else 32
