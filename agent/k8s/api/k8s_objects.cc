@@ -93,6 +93,9 @@ std::optional<PodObject> ParsePod(const rapidjson::Value& object, const ObjectLi
     }
     pod.meta.labels.emplace(key, value);
   }
+  // A static pod's mirror: the kubelet names the pod's cgroup after this hash, not the UID.
+  const std::string_view mirror = Str(Obj(metadata, "annotations"), "kubernetes.io/config.mirror");
+  if (ValidUid(mirror)) pod.mirror_of = mirror;
   pod.owner = ControllerOf(object);
   return pod;
 }

@@ -36,6 +36,7 @@ struct PodObject {
   std::string phase;             // status.phase
   OwnerRef owner;
   std::string pod_template_hash;  // label set by the Deployment controller
+  std::string mirror_of;          // a static pod's config hash (kubernetes.io/config.mirror)
   uint32_t labels_dropped = 0;
 };
 

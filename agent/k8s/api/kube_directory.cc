@@ -43,6 +43,7 @@ void KubeDirectory::PodTable::Upsert(PodEntry pod) {
   }
   // The newest pod wins an address: the older one is terminating or gone.
   for (const std::string& ip : pod.ips) by_ip[ip] = pod.meta;
+  if (!pod.cgroup_uid.empty()) uid_by_cgroup_uid[pod.cgroup_uid] = uid;
   std::string key = uid;
   by_uid.emplace(std::move(key), std::move(pod));
 }
@@ -54,6 +55,10 @@ void KubeDirectory::PodTable::Erase(std::string_view uid) {
     const auto at = by_ip.find(ip);
     // Only its own: the address may already be a newer pod's.
     if (at != by_ip.end() && at->second == it->second.meta) by_ip.erase(at);
+  }
+  if (const std::string& alias = it->second.cgroup_uid; !alias.empty()) {
+    const auto at = uid_by_cgroup_uid.find(alias);
+    if (at != uid_by_cgroup_uid.end() && at->second == uid) uid_by_cgroup_uid.erase(at);
   }
   by_uid.erase(it);
 }
@@ -91,7 +96,11 @@ KubeDirectory::KubeDirectory(DirectoryCaps caps) : caps_(caps) {
 std::shared_ptr<const PodMetadata> KubeDirectory::PodByUid(std::string_view uid) const {
   std::lock_guard lock(mu_);
   for (const PodTable* t : {&local_, &remote_}) {
-    const auto it = t->by_uid.find(uid);
+    auto it = t->by_uid.find(uid);
+    if (it == t->by_uid.end()) {
+      const auto alias = t->uid_by_cgroup_uid.find(uid);
+      if (alias != t->uid_by_cgroup_uid.end()) it = t->by_uid.find(alias->second);
+    }
     if (it != t->by_uid.end()) return it->second.meta;
   }
   return nullptr;

@@ -42,6 +42,10 @@ enum class PodScope { kLocal, kRemote };
 struct PodEntry {
   std::shared_ptr<const PodMetadata> meta;
   std::vector<std::string> ips;  // the addresses that identify it (none for host network)
+  // The UID the node's cgroups know the pod by, when not meta->uid: a static pod's mirror in the
+  // API has its own UID, and the kubelet's config hash (its `kubernetes.io/config.mirror`
+  // annotation) names the pod's cgroup.
+  std::string cgroup_uid;
 };
 
 struct ServiceEntry {
@@ -98,6 +102,7 @@ class KubeDirectory final : public PodDirectory {
   struct PodTable {
     Map<PodEntry> by_uid;
     Map<std::shared_ptr<const PodMetadata>> by_ip;
+    Map<std::string> uid_by_cgroup_uid;  // static pods: config hash -> the mirror's UID
     size_t cap = 0;
     uint64_t dropped = 0;
     void Upsert(PodEntry pod);

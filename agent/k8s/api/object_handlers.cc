@@ -36,6 +36,7 @@ std::optional<PodEntry> PodHandler::Entry(const rapidjson::Value& object,
   resolver_.Resolve(*pod, scope_ == PodScope::kLocal);
   PodEntry entry;
   if (AddressesIdentify(*pod)) entry.ips = std::move(pod->ips);
+  entry.cgroup_uid = std::move(pod->mirror_of);
   if (scope_ == PodScope::kRemote) {
     pod->meta.labels.clear();
     pod->meta.service_account.clear();

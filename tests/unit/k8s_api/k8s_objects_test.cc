@@ -142,6 +142,29 @@ TEST(K8sObjects, GarbledInputIsRefusedWithoutCrashing) {
   EXPECT_EQ(odd->meta.labels, (std::map<std::string, std::string>{{"ok", "v"}}));
 }
 
+// kube-apiserver, etcd and friends: the API shows a mirror pod whose UID the node's cgroups do not
+// know; its annotation carries the kubelet's config hash, which they do.
+TEST(K8sObjects, StaticPodMirrorsNameTheirConfigHash) {
+  const auto mirror = ParsePod(
+      Parse(R"({"metadata":{"uid":"5c1d2e3f-0000-4000-8000-000000000001","name":"etcd-node-a",)"
+            R"("namespace":"kube-system","annotations":{"kubernetes.io/config.mirror":)"
+            R"("4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d","kubernetes.io/config.source":"file"},)"
+            R"("ownerReferences":[{"kind":"Node","name":"node-a","controller":true}]},)"
+            R"("spec":{"nodeName":"node-a","hostNetwork":true}})"),
+      {});
+  ASSERT_TRUE(mirror);
+  EXPECT_EQ(mirror->mirror_of, "4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d");
+  for (const char* bad : {R"("../x")", R"(7)", R"("")"}) {
+    const auto odd = ParsePod(
+        Parse(std::string(R"({"metadata":{"uid":"u","name":"a","namespace":"b","annotations":)"
+                          R"({"kubernetes.io/config.mirror":)") +
+              bad + "}}}"),
+        {});
+    ASSERT_TRUE(odd) << bad;
+    EXPECT_EQ(odd->mirror_of, "") << bad;
+  }
+}
+
 TEST(K8sObjects, LabelCaps) {
   ObjectLimits limits;
   limits.max_labels = 2;

@@ -54,6 +54,25 @@ TEST(KubeDirectory, AnAddressBelongsToItsNewestPod) {
   EXPECT_EQ(d.PodByUid("u3")->name, "remote");
 }
 
+TEST(KubeDirectory, StaticPodsAreFoundByTheirCgroupsConfigHash) {
+  KubeDirectory d;
+  PodEntry etcd = Pod("kube-system", "etcd-node-a", "mirror-uid", {});
+  etcd.cgroup_uid = "4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d";
+  d.UpsertPod(PodScope::kLocal, etcd);
+  ASSERT_NE(d.PodByUid("4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d"), nullptr);
+  EXPECT_EQ(d.PodByUid("4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d")->name, "etcd-node-a");
+  EXPECT_EQ(d.PodByUid("mirror-uid")->name, "etcd-node-a");
+  // A new mirror for the same static pod takes the hash over; deleting the old one leaves it.
+  PodEntry again = Pod("kube-system", "etcd-node-a", "mirror-uid-2", {});
+  again.cgroup_uid = etcd.cgroup_uid;
+  d.UpsertPod(PodScope::kLocal, again);
+  d.DeletePod(PodScope::kLocal, "mirror-uid");
+  ASSERT_NE(d.PodByUid(etcd.cgroup_uid), nullptr);
+  EXPECT_EQ(d.PodByUid(etcd.cgroup_uid)->uid, "mirror-uid-2");
+  d.DeletePod(PodScope::kLocal, "mirror-uid-2");
+  EXPECT_EQ(d.PodByUid(etcd.cgroup_uid), nullptr);
+}
+
 TEST(KubeDirectory, SnapshotsOutliveTheirEntries) {
   KubeDirectory d;
   d.UpsertPod(PodScope::kLocal, Pod("a", "p", "u1", {"10.0.0.5"}));
