@@ -187,8 +187,15 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
   server_->Get("/status", [&counters](const httplib::Request&, httplib::Response& res) {
     res.set_content(counters.StatusJson(), "application/json");
   });
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain");
+  // Liveness: a process whose main loop stopped is restarted rather than left serving stale data.
+  server_->Get("/healthz", [&counters](const httplib::Request&, httplib::Response& res) {
+    const std::string stall = counters.StallReport();
+    if (stall.empty()) {
+      res.set_content("ok\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content("stalled: " + stall + "\n", "text/plain");
+    }
   });
   server_->Get("/v1/endpoints", [&inventory](const httplib::Request& req, httplib::Response& res) {
     ServeEndpoints(inventory, req, res);

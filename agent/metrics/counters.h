@@ -2,7 +2,9 @@
 // flat list, rendered for the exit report (JSON) and for Prometheus scrapes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -41,13 +43,33 @@ std::string RenderJson(const std::vector<Counter>& counters);
 std::string RenderPrometheus(const std::vector<Counter>& counters);
 
 // Hands the latest counters and status from the capture thread to the metrics thread. Published
-// about once a second, so the lock is never on the per-event path.
+// about once a second, so the lock is never on the per-event path. Publishing is also the main
+// loop's heartbeat: a loop that stopped publishing is stuck, and the health check says so.
 class CounterBoard {
  public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  // A loop that has not published for this long is reported stalled (liveness fails).
+  static constexpr std::chrono::seconds kStalledAfter{30};
+
+  explicit CounterBoard(Clock clock = std::chrono::steady_clock::now) : clock_(std::move(clock)) {}
+
   void Publish(std::vector<Counter> counters, std::string status_json) {
+    const auto now = clock_();
     std::lock_guard lock(mu_);
     counters_ = std::move(counters);
     status_json_ = std::move(status_json);
+    last_publish_ = now;
+  }
+  // "" while the publishing loop is alive (or has not started); otherwise one sentence saying
+  // how long it has been silent.
+  std::string StallReport() const {
+    const auto now = clock_();
+    std::lock_guard lock(mu_);
+    if (last_publish_ == std::chrono::steady_clock::time_point{}) return {};
+    const auto silent = std::chrono::duration_cast<std::chrono::seconds>(now - last_publish_);
+    if (silent < kStalledAfter) return {};
+    return "the main loop has not made progress for " + std::to_string(silent.count()) +
+           " s (capture or pipeline stuck)";
   }
   std::vector<Counter> Snapshot() const {
     std::lock_guard lock(mu_);
@@ -59,9 +81,11 @@ class CounterBoard {
   }
 
  private:
+  Clock clock_;
   mutable std::mutex mu_;
   std::vector<Counter> counters_;
   std::string status_json_ = "{}";
+  std::chrono::steady_clock::time_point last_publish_{};
 };
 
 // The agent's state for `apisensor status` (GET /status): the TLS libraries it found, probed or

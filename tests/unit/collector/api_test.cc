@@ -4,6 +4,8 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
 
 #include "agent/api/api_server.h"
@@ -91,6 +93,35 @@ TEST(CollectorApi, ServesTheMergedClusterAndItsAgents) {
   EXPECT_NE(metrics->body.find("apisensor_collector_batches_applied_total 2"), std::string::npos)
       << metrics->body;
   EXPECT_NE(metrics->body.find("apisensor_collector_agents_connected 2"), std::string::npos);
+}
+
+// The liveness probe fails once the loop that publishes the counters stops (a stuck capture or
+// pipeline), and recovers when it publishes again.
+TEST(AgentApi, HealthzFailsWhenTheMainLoopStopsPublishing) {
+  std::atomic<int64_t> seconds{3600};  // read by the server's thread
+  metrics::CounterBoard board(
+      [&seconds] { return std::chrono::steady_clock::time_point(std::chrono::seconds(seconds)); });
+  Collector c({});
+  const int port = apisensor::testing::FreePort();
+  api::ApiServer server("127.0.0.1:" + std::to_string(port), "",
+                        api::ApiSources{board, c.inventory_board(), c.findings()});
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(2);
+  http.set_read_timeout(5);
+  auto status = [&http] {
+    auto res = http.Get("/healthz");
+    return res ? std::to_string(res->status) + " " + res->body : std::string("no answer");
+  };
+  EXPECT_EQ(status(), "200 ok\n");  // not started yet
+  board.Publish({}, "{}");
+  seconds += 29;
+  EXPECT_EQ(status(), "200 ok\n");
+  seconds += 2;
+  EXPECT_EQ(status(),
+            "503 stalled: the main loop has not made progress for 31 s (capture or pipeline "
+            "stuck)\n");
+  board.Publish({}, "{}");
+  EXPECT_EQ(status(), "200 ok\n");
 }
 
 }  // namespace
