@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -41,14 +43,23 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const GrpcListenOptions& o,
     description = "plaintext";
     return grpc::InsecureServerCredentials();
   }
+  // Read once here so that a wrong path or a key that does not match is one sentence now; gRPC then
+  // re-reads the files every reload interval, so a certificate renewed in place (cert-manager,
+  // a rotated Secret) is served without a restart. Kubernetes swaps a mounted Secret's files in
+  // one rename; a hand edit that leaves them half written fails handshakes until it is complete.
   const TlsFiles files = LoadTlsFiles(o.tls_cert_file, o.tls_key_file, o.client_ca_file);
-  grpc::SslServerCredentialsOptions ssl(
-      files.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  ssl.pem_root_certs = files.client_ca;
-  ssl.pem_key_cert_pairs.push_back({files.private_key, files.cert_chain});
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      o.tls_key_file, o.tls_cert_file, o.client_ca_file, o.tls_reload_interval_s);
+  grpc::experimental::TlsServerCredentialsOptions tls_options(provider);
+  tls_options.watch_identity_key_cert_pairs();
+  if (!files.client_ca.empty()) {
+    tls_options.watch_root_certs();
+    tls_options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    tls_options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
   description = files.client_ca.empty() ? "TLS" : "TLS, client certificates";
-  return grpc::SslServerCredentials(ssl);
+  return grpc::experimental::TlsServerCredentials(tls_options);
 }
 
 }  // namespace

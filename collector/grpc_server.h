@@ -21,9 +21,10 @@ struct GrpcListenOptions {
   std::string listen = "0.0.0.0:4317";  // host:port; port 0 picks a free one (tests)
   std::string tls_cert_file;
   std::string tls_key_file;
-  std::string client_ca_file;  // demand and verify client certificates signed by these CAs
-  std::string token_file;      // demand 'authorization: Bearer <token>' on every stream
-  bool insecure = false;       // allow plaintext on a non-loopback address
+  std::string client_ca_file;           // demand and verify client certificates signed by these CAs
+  unsigned tls_reload_interval_s = 60;  // how often the three files are checked for renewals
+  std::string token_file;               // demand 'authorization: Bearer <token>' on every stream
+  bool insecure = false;                // allow plaintext on a non-loopback address
   size_t max_streams = 4096;
   int max_message_bytes = 64 << 20;  // a full snapshot of a large inventory is one message
 };

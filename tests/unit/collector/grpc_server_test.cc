@@ -162,6 +162,41 @@ TEST(GrpcServer, ServesTlsWithACertificateMadeAtTestTime) {
   EXPECT_EQ(AgentsDoc(c.AgentsJson()).doc["total"].GetUint64(), 1u);
 }
 
+// cert-manager renews a Secret in place: the collector serves the new certificate without a
+// restart.
+TEST(GrpcServer, ARenewedCertificateIsServedWithoutARestart) {
+  TestPki first;
+  TestPki renewed("the renewing CA");
+  GrpcListenOptions options = Loopback();
+  options.tls_cert_file = first.Write("live.pem", first.server_cert_pem);
+  options.tls_key_file = first.Write("live.key", first.server_key_pem);
+  options.tls_reload_interval_s = 1;
+  Collector c({});
+  GrpcServer server(options, c);
+  auto welcomed_by = [&](const std::string& ca, const std::string& agent) {
+    AgentStream stream(server.port(), ClientTls{ca, "", ""});
+    const bool welcomed = stream.Welcome(MakeHello(agent, 1)).has_value();
+    stream.Finish();
+    return welcomed;
+  };
+  EXPECT_TRUE(welcomed_by(first.ca_pem, "node-a"));
+  EXPECT_FALSE(welcomed_by(renewed.ca_pem, "node-b"));
+
+  first.Write("live.key", renewed.server_key_pem);
+  first.Write("live.pem", renewed.server_cert_pem);
+  int attempt = 0;
+  EXPECT_TRUE(WaitFor(
+      [&] { return welcomed_by(renewed.ca_pem, "node-c" + std::to_string(++attempt)); }, 10s));
+  EXPECT_FALSE(welcomed_by(first.ca_pem, "node-d"));
+
+  // A half-written renewal fails handshakes only until the files are whole again.
+  first.Write("live.pem", "not a certificate");
+  std::this_thread::sleep_for(2500ms);
+  first.Write("live.pem", renewed.server_cert_pem);
+  EXPECT_TRUE(WaitFor(
+      [&] { return welcomed_by(renewed.ca_pem, "node-e" + std::to_string(++attempt)); }, 10s));
+}
+
 TEST(GrpcServer, MutualTlsDemandsAClientCertificateSignedByTheClientCa) {
   TestPki pki;
   TestPki other("another CA");
