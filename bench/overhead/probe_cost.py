@@ -36,11 +36,11 @@ RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Lengt
 
 
 def measured(label, count, loop):
-    t0, n0 = kernel_prog_stats()
+    t0, n0, _ = kernel_prog_stats()
     start = time.perf_counter()
     loop(count)
     wall = time.perf_counter() - start
-    t1, n1 = kernel_prog_stats()
+    t1, n1, _ = kernel_prog_stats()
     runs = n1 - n0
     print(f"{label:10s} {count:8d} iterations  {runs / count:5.2f} runs each  "
           f"{(t1 - t0) / count:8.0f} ns BPF per iteration  "
