@@ -481,6 +481,31 @@ static __always_inline __u32 copy_payload(struct scratch *sc, __u32 cpu, const s
     }
     return want;
   }
+  if (s->iovcnt == 1 || s->iovcnt == 2) {
+    /* writev of a header and a body (nginx, most servers): both segments unrolled, their iovecs
+     * read at once, without bpf_loop's indirect calls and per-segment scratch lookups. */
+    struct iovec v[2] = {};
+    if (bpf_probe_read_user(v, s->iovcnt == 2 ? sizeof(v) : sizeof(v[0]), s->iov)) {
+      count(APISENSOR_CNT_READ_FAULT, 1);
+      return 0;
+    }
+    __u32 copied = 0;
+    for (int i = 0; i < 2; i++) {
+      if (i >= s->iovcnt || copied >= want) break;
+      __u64 room = want - copied;
+      /* 64-bit and masked: a 32-bit clamp leaves the verifier unsure of the upper half. */
+      __u64 take = v[i].iov_len < room ? v[i].iov_len : room;
+      take &= 2 * APISENSOR_MAX_PAYLOAD - 1;
+      if (take > APISENSOR_MAX_PAYLOAD) take = APISENSOR_MAX_PAYLOAD;
+      __u32 off = copied & (APISENSOR_MAX_PAYLOAD - 1);
+      if (take && bpf_probe_read_user(SCRATCH_PAYLOAD(sc) + off, take, v[i].iov_base)) {
+        count(APISENSOR_CNT_READ_FAULT, 1);
+        break;
+      }
+      copied += take;
+    }
+    return copied;
+  }
   struct copy_ctx c = {
       .seg = *s,
       .flat_len = flat_len,
