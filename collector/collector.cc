@@ -217,6 +217,8 @@ std::vector<metrics::Counter> Collector::Counters() const {
        streams_.invalid},
       {"collector_streams_over_capacity", "Streams refused: too many streams or agents",
        streams_.over_capacity},
+      {"collector_streams_timed_out", "Streams ended: no Hello in time, or silent too long",
+       streams_.timed_out},
       {"collector_batches_applied", "Batches stored and merged", batches_stored_},
       {"collector_batches_duplicate", "Batches skipped: sequence already stored (re-acked)",
        batches_duplicate_},

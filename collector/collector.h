@@ -37,6 +37,7 @@ struct StreamCounters {
   std::atomic<uint64_t> unauthenticated{0};
   std::atomic<uint64_t> invalid{0};        // no Hello first, a second Hello, a bad agent id
   std::atomic<uint64_t> over_capacity{0};  // too many streams or agents
+  std::atomic<uint64_t> timed_out{0};      // no Hello in time, or silent past the idle timeout
 };
 
 enum class HelloOutcome { kWelcome, kInvalid, kTooManyAgents };

@@ -72,7 +72,8 @@ GrpcServer::GrpcServer(const GrpcListenOptions& options, Collector& collector) {
     token = ReadTokenFile(options.token_file, "--token-file");
     security += ", token";
   }
-  service_ = std::make_unique<StreamService>(collector, std::move(token), options.max_streams);
+  service_ = std::make_unique<StreamService>(collector, std::move(token), options.max_streams,
+                                             options.hello_timeout, options.idle_timeout);
   grpc::ServerBuilder builder;
   // Without this a second collector could share the port and split the agents between them.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -3,6 +3,7 @@
 // one sentence naming the flag to fix.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -26,6 +27,10 @@ struct GrpcListenOptions {
   std::string token_file;               // demand 'authorization: Bearer <token>' on every stream
   bool insecure = false;                // allow plaintext on a non-loopback address
   size_t max_streams = 4096;
+  // A stream must say Hello within this, then send something (an agent heartbeats about every
+  // 10 s) within every idle timeout; otherwise it is ended and its slot freed.
+  std::chrono::milliseconds hello_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{120'000};
   int max_message_bytes = 64 << 20;  // a full snapshot of a large inventory is one message
 };
 

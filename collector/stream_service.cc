@@ -35,8 +35,13 @@ class Connection {
 
 }  // namespace
 
-StreamService::StreamService(Collector& collector, std::string token, size_t max_streams)
-    : collector_(collector), token_(std::move(token)), max_streams_(max_streams) {}
+StreamService::StreamService(Collector& collector, std::string token, size_t max_streams,
+                             std::chrono::milliseconds hello_timeout,
+                             std::chrono::milliseconds idle_timeout)
+    : collector_(collector),
+      token_(std::move(token)),
+      max_streams_(max_streams),
+      watchdog_(hello_timeout, idle_timeout) {}
 
 bool StreamService::Authorized(const grpc::ServerContext& context) const {
   if (token_.empty()) return true;
@@ -66,14 +71,25 @@ grpc::Status StreamService::Stream(
     return {grpc::StatusCode::RESOURCE_EXHAUSTED, "this collector already serves its maximum of " +
                                                       std::to_string(max_streams_) + " streams"};
   }
-  return Serve(*stream);
+  StreamWatchdog::Watch watch(watchdog_, *context);
+  return Serve(*stream, watch);
+}
+
+// A read that ended because the watchdog cancelled the stream: counted, and said why.
+grpc::Status StreamService::Silent(const StreamWatchdog::Watch& watch) {
+  if (!watch.timed_out()) return grpc::Status::OK;  // the agent closed it
+  ++collector_.stream_counters().timed_out;
+  return {grpc::StatusCode::DEADLINE_EXCEEDED,
+          "the stream sent no Hello in time, or nothing for too long"};
 }
 
 grpc::Status StreamService::Serve(
-    grpc::ServerReaderWriter<v1::CollectorMessage, v1::AgentMessage>& stream) {
+    grpc::ServerReaderWriter<v1::CollectorMessage, v1::AgentMessage>& stream,
+    StreamWatchdog::Watch& watch) {
   StreamCounters& counters = collector_.stream_counters();
   v1::AgentMessage message;
-  if (!stream.Read(&message)) return grpc::Status::OK;  // closed before saying anything
+  if (!stream.Read(&message)) return Silent(watch);  // closed (or cut) before saying anything
+  watch.Heard();
   if (!message.has_hello()) {
     ++counters.invalid;
     return {grpc::StatusCode::INVALID_ARGUMENT,
@@ -98,6 +114,7 @@ grpc::Status StreamService::Serve(
 
   std::string error;
   while (stream.Read(&message)) {
+    watch.Heard();
     if (!message.has_batch()) {
       ++counters.invalid;
       return {grpc::StatusCode::INVALID_ARGUMENT,
@@ -113,7 +130,7 @@ grpc::Status StreamService::Serve(
     reply.mutable_ack()->set_sequence(message.batch().sequence());
     if (!stream.Write(reply)) break;
   }
-  return grpc::Status::OK;
+  return Silent(watch);
 }
 
 }  // namespace apisensor::collector

@@ -9,14 +9,17 @@
 
 #include "apisensor/collector/v1/collector.grpc.pb.h"
 #include "collector/collector.h"
+#include "collector/stream_watchdog.h"
 
 namespace apisensor::collector {
 
 class StreamService final : public v1::Collector::Service {
  public:
   // `token` empty: no bearer token demanded. Beyond `max_streams` open streams, new ones are
-  // refused with RESOURCE_EXHAUSTED.
-  StreamService(Collector& collector, std::string token, size_t max_streams);
+  // refused with RESOURCE_EXHAUSTED. A stream that sends no Hello within `hello_timeout`, or no
+  // message within `idle_timeout` after it, is ended.
+  StreamService(Collector& collector, std::string token, size_t max_streams,
+                std::chrono::milliseconds hello_timeout, std::chrono::milliseconds idle_timeout);
 
   grpc::Status Stream(
       grpc::ServerContext* context,
@@ -24,11 +27,14 @@ class StreamService final : public v1::Collector::Service {
 
  private:
   bool Authorized(const grpc::ServerContext& context) const;
-  grpc::Status Serve(grpc::ServerReaderWriter<v1::CollectorMessage, v1::AgentMessage>& stream);
+  grpc::Status Serve(grpc::ServerReaderWriter<v1::CollectorMessage, v1::AgentMessage>& stream,
+                     StreamWatchdog::Watch& watch);
+  grpc::Status Silent(const StreamWatchdog::Watch& watch);
 
   Collector& collector_;
   const std::string token_;
   const size_t max_streams_;
+  StreamWatchdog watchdog_;
 };
 
 }  // namespace apisensor::collector

@@ -252,6 +252,37 @@ TEST(GrpcServer, StreamsBeyondTheCapAreRefusedAndCounted) {
   EXPECT_TRUE(third.Finish().ok());
 }
 
+// A connection that opens a stream and says nothing, or an agent that goes silent, gives its
+// slot back instead of holding it until TCP keepalive notices (or forever).
+TEST(GrpcServer, StreamsThatSayNothingAreEndedAndCounted) {
+  GrpcListenOptions options = Loopback();
+  options.max_streams = 1;
+  options.hello_timeout = 300ms;
+  options.idle_timeout = 600ms;
+  Collector c({});
+  GrpcServer server(options, c);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    AgentStream mute(server.port());
+    EXPECT_EQ(mute.Read(), std::nullopt);  // ended by the collector, not by the test's deadline
+    EXPECT_FALSE(mute.Finish().ok());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_TRUE(WaitFor([&] { return CounterValue(c, "collector_streams_timed_out") == 1; }));
+  {
+    // The slot is free again; an agent that keeps talking is not cut, one that stops is.
+    AgentStream agent(server.port());
+    EXPECT_EQ(agent.Welcome(MakeHello("node-a", 1)), 0u);
+    for (uint64_t sequence = 1; sequence <= 4; ++sequence) {
+      std::this_thread::sleep_for(300ms);
+      EXPECT_EQ(agent.Ack(MakeBatch(sequence)), sequence);
+    }
+    EXPECT_EQ(agent.Read(), std::nullopt);
+  }
+  EXPECT_TRUE(WaitFor([&] { return CounterValue(c, "collector_streams_timed_out") == 2; }));
+  EXPECT_EQ(CounterValue(c, "collector_streams_over_capacity"), 0u);
+}
+
 TEST(GrpcServer, AnAgentBeyondMaxAgentsIsRefusedResourceExhausted) {
   CollectorOptions core;
   core.limits.max_agents = 1;
