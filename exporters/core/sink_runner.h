@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "agent/metrics/counters.h"
+#include "agent/retry/backoff.h"
 #include "exporters/core/sink.h"
 #include "exporters/core/sink_options.h"
 
@@ -35,20 +36,7 @@ struct SinkStats {
   bool failing = false;              // the last attempt failed
 };
 
-// Exponential backoff with jitter: attempt n waits a random time in [d/2, d] where
-// d = min(max, initial × 2^n), so agents that lost the same destination do not retry in step.
-class Backoff {
- public:
-  Backoff(uint64_t initial_ms, uint64_t max_ms, uint64_t seed);
-  uint64_t NextDelayMs();
-  void Reset() { attempt_ = 0; }
-
- private:
-  uint64_t initial_ms_;
-  uint64_t max_ms_;
-  uint32_t attempt_ = 0;
-  std::minstd_rand rng_;
-};
+using retry::Backoff;
 
 // At most `rate` items a second on average, with bursts of one second's worth.
 class TokenBucket {

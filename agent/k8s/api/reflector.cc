@@ -3,32 +3,13 @@
 #include <algorithm>
 #include <random>
 
+#include "agent/retry/backoff.h"
+
 namespace apisensor::k8s::api {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// Attempt n waits a random time in [d/2, d], d = min(max, initial × 2^n): agents of every node
-// that lost the API server at once do not come back in step.
-class Backoff {
- public:
-  Backoff(milliseconds initial, milliseconds max)
-      : initial_(std::max<int64_t>(1, initial.count())),
-        max_(std::max<int64_t>(initial_, max.count())),
-        rng_(std::random_device{}()) {}
-  milliseconds Next() {
-    const int64_t d = std::min<int64_t>(max_, initial_ << std::min(attempt_++, 20u));
-    return milliseconds(std::uniform_int_distribution<int64_t>(d / 2, d)(rng_));
-  }
-  void Reset() { attempt_ = 0; }
-
- private:
-  int64_t initial_;
-  int64_t max_;
-  uint32_t attempt_ = 0;
-  std::minstd_rand rng_;
-};
 
 // Continue tokens are opaque base64; bound what is sent back.
 constexpr size_t kMaxContinueBytes = 16 * 1024;
@@ -70,7 +51,10 @@ std::string Reflector::Target(const std::string& extra) const {
 }
 
 void Reflector::Run() {
-  Backoff backoff(options_.backoff_initial, options_.backoff_max);
+  retry::Backoff backoff(
+      static_cast<uint64_t>(std::max<int64_t>(options_.backoff_initial.count(), 1)),
+      static_cast<uint64_t>(std::max<int64_t>(options_.backoff_max.count(), 1)),
+      std::random_device{}());
   std::string resource_version;
   bool need_list = true;
   Clock::time_point listed_at = Clock::now();
@@ -86,7 +70,7 @@ void Reflector::Run() {
           std::lock_guard lock(mu_);
           ++stats_.reconnects;
         }
-        if (stop_.WaitFor(backoff.Next())) break;
+        if (stop_.WaitFor(milliseconds(backoff.NextDelayMs()))) break;
         continue;
       }
       need_list = false;
@@ -133,7 +117,7 @@ void Reflector::Run() {
         break;
       }
     }
-    if (stop_.WaitFor(backoff.Next())) break;
+    if (stop_.WaitFor(milliseconds(backoff.NextDelayMs()))) break;
   }
 }
 

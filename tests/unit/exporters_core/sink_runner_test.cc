@@ -201,6 +201,16 @@ TEST(Backoff, JitterSpreadsAgentsThatFailedTogether) {
   EXPECT_GT(delays.size(), 10u);
 }
 
+// A long initial delay doubled many times must reach the cap, never wrap around to a short wait.
+TEST(Backoff, LongDelaysStayAtTheCapHoweverManyAttempts) {
+  Backoff backoff(1'000'000'000, 3'600'000'000, 7);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const uint64_t d = backoff.NextDelayMs();
+    ASSERT_GE(d, 500'000'000u) << attempt;
+    ASSERT_LE(d, 3'600'000'000u) << attempt;
+  }
+}
+
 TEST(TokenBucket, RefillsAtTheRate) {
   TokenBucket bucket(2);
   const uint64_t t0 = 1'000'000'000;
