@@ -1,8 +1,8 @@
 // Inventory update throughput on one core: each exchange is attributed to its service, its path
 // templated, its ~1.05 KiB JSON bodies (every response, one request in four) schema-inferred and
-// scanned for sensitive data, and its endpoint's aggregates updated. items_processed counts exchanges; the
-// bytes_per_endpoint counter is the inventory's own memory estimate divided by its endpoints.
-#include <arpa/inet.h>
+// scanned for sensitive data, and its endpoint's aggregates updated. items_processed counts
+// exchanges; the bytes_per_endpoint counter is the inventory's own memory estimate divided by its
+// endpoints.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "agent/inventory/inventory.h"
+#include "tests/unit/support/socket_address.h"
 
 namespace apisensor::inventory {
 namespace {
 
-SocketAddress V4(const char* ip, uint16_t port) {
-  SocketAddress a;
-  a.family = AF_INET;
-  a.port = port;
-  inet_pton(AF_INET, ip, a.addr.data());
-  return a;
-}
+using apisensor::testing::V4;
 
 // About 1.05 KiB of a typical API object, with one e-mail address in it.
 std::string UserJson(int id) {

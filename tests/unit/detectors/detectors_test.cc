@@ -1,4 +1,3 @@
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include "agent/detectors/behaviour_detectors.h"
@@ -9,19 +8,14 @@
 #include "agent/detectors/finding_builder.h"
 #include "agent/detectors/unauthenticated_access.h"
 #include "agent/findings/finding_log.h"
+#include "tests/unit/support/socket_address.h"
 
 namespace apisensor::detectors {
 namespace {
 
 constexpr uint64_t kNowS = 1'800'000'000;
 
-SocketAddress V4(const char* ip, uint16_t port) {
-  SocketAddress a;
-  a.family = AF_INET;
-  a.port = port;
-  inet_pton(AF_INET, ip, a.addr.data());
-  return a;
-}
+using apisensor::testing::V4;
 
 class Recorder final : public findings::FindingSink {
  public:

@@ -1,13 +1,12 @@
 #include "agent/exchange/request_target.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <string>
 #include <vector>
 
 #include "agent/exchange/exchange_record.h"
+#include "tests/unit/support/socket_address.h"
 
 namespace apisensor {
 namespace {
@@ -101,20 +100,8 @@ TEST(MediaTypeTest, LowerCaseInputIsAViewWithoutCopy) {
   EXPECT_TRUE(scratch.empty());
 }
 
-SocketAddress V4(const char* text, uint16_t port) {
-  SocketAddress a;
-  a.family = AF_INET;
-  a.port = port;
-  inet_pton(AF_INET, text, a.addr.data());
-  return a;
-}
-
-SocketAddress V6(const char* text) {
-  SocketAddress a;
-  a.family = AF_INET6;
-  inet_pton(AF_INET6, text, a.addr.data());
-  return a;
-}
+using apisensor::testing::V4;
+using apisensor::testing::V6;
 
 TEST(SocketAddressTest, Text) {
   EXPECT_EQ(V4("127.0.0.1", 80).AddressString(), "127.0.0.1");

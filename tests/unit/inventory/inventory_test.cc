@@ -1,6 +1,5 @@
 #include "agent/inventory/inventory.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,6 +8,7 @@
 #include "agent/findings/finding_log.h"
 #include "agent/inventory/endpoint_codec.h"
 #include "agent/openapi/spec_parser.h"
+#include "tests/unit/support/socket_address.h"
 
 namespace apisensor::inventory {
 namespace {
@@ -16,13 +16,7 @@ namespace {
 constexpr uint64_t kSecond = 1'000'000'000;
 constexpr uint64_t kT0 = 1'800'000'000 * kSecond;
 
-SocketAddress V4(const char* ip, uint16_t port) {
-  SocketAddress a;
-  a.family = AF_INET;
-  a.port = port;
-  inet_pton(AF_INET, ip, a.addr.data());
-  return a;
-}
+using apisensor::testing::V4;
 
 // A served exchange on python3:8080 from 10.1.2.3.
 ExchangeRecord Served(std::string method, std::string target, uint16_t status = 200,

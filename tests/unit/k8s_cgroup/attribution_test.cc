@@ -1,10 +1,8 @@
 // Kubernetes identity carried through the agent: the Attributor fills ExchangeRecord::k8s from a
 // real cgroup and a pod directory, the trace JSON shows it only when known, and the inventory
 // names services and callers `namespace/workload`.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <sys/socket.h>
 
 #include <string>
 
@@ -16,6 +14,7 @@
 #include "exporters/json/exchange_json.h"
 #include "tests/unit/k8s_cgroup/static_directory.h"
 #include "tests/unit/k8s_cgroup/test_cgroup.h"
+#include "tests/unit/support/socket_address.h"
 
 namespace apisensor::k8s {
 namespace {
@@ -29,13 +28,7 @@ const std::string kUid_ = "11111111_2222_4333_8444_555555555555";
 const std::string kPodPath = "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" +
                              kUid_ + ".slice/cri-containerd-" + kId + ".scope";
 
-SocketAddress Ip(const char* text, uint16_t port) {
-  SocketAddress a;
-  a.family = AF_INET;
-  a.port = port;
-  inet_pton(AF_INET, text, a.addr.data());
-  return a;
-}
+using apisensor::testing::V4;
 
 PodMetadata Pod(std::string uid, std::string ns, std::string name, std::string kind,
                 std::string workload, std::string ip, bool host_network = false) {
@@ -79,7 +72,7 @@ TEST_F(AttributionTest, PodFromTheCgroupAndPeersFromTheirAddresses) {
   K8sIdentity k8s;
 
   // Served: the caller is the frontend pod.
-  attributor.Attribute(process, Ip("10.244.1.7", 8080), Ip("10.244.2.9", 40000), 1, k8s);
+  attributor.Attribute(process, V4("10.244.1.7", 8080), V4("10.244.2.9", 40000), 1, k8s);
   ASSERT_NE(k8s.container, nullptr);
   EXPECT_EQ(k8s.container->container_id, kId);
   EXPECT_EQ(k8s.container->pod_uid, kUid);
@@ -88,16 +81,16 @@ TEST_F(AttributionTest, PodFromTheCgroupAndPeersFromTheirAddresses) {
   EXPECT_EQ(k8s.peer_service, nullptr);
 
   // Egress to a ClusterIP: the Service.
-  attributor.Attribute(process, Ip("10.244.1.7", 40001), Ip("10.96.0.42", 80), 2, k8s);
+  attributor.Attribute(process, V4("10.244.1.7", 40001), V4("10.96.0.42", 80), 2, k8s);
   EXPECT_EQ(k8s.pod, checkout_);
   EXPECT_EQ(k8s.peer_pod, nullptr);
   EXPECT_EQ(k8s.peer_service, payments_);
 
   // A host-network pod's address is the node's: no identity. An unknown address: none either.
-  attributor.Attribute(process, Ip("10.244.1.7", 8080), Ip("192.168.1.10", 5000), 3, k8s);
+  attributor.Attribute(process, V4("10.244.1.7", 8080), V4("192.168.1.10", 5000), 3, k8s);
   EXPECT_EQ(k8s.peer_pod, nullptr);
   EXPECT_EQ(k8s.peer_service, nullptr);
-  attributor.Attribute(process, Ip("10.244.1.7", 8080), Ip("8.8.8.8", 443), 4, k8s);
+  attributor.Attribute(process, V4("10.244.1.7", 8080), V4("8.8.8.8", 443), 4, k8s);
   EXPECT_TRUE(k8s.peer_pod == nullptr && k8s.peer_service == nullptr);
 
   EXPECT_EQ(attributor.stats().pods_known, 4u);
@@ -113,7 +106,7 @@ TEST_F(AttributionTest, PodNotYetInTheDirectoryKeepsItsContainerAndUid) {
   options.pods = &directory_;
   Attributor attributor(options);
   K8sIdentity k8s;
-  attributor.Attribute({0, "app", cgroup.id()}, Ip("10.244.3.3", 80), Ip("10.0.0.1", 1), 1, k8s);
+  attributor.Attribute({0, "app", cgroup.id()}, V4("10.244.3.3", 80), V4("10.0.0.1", 1), 1, k8s);
   ASSERT_NE(k8s.container, nullptr);
   EXPECT_EQ(k8s.container->pod_uid, "99999999-2222-4333-8444-555555555555");
   EXPECT_EQ(k8s.pod, nullptr);
@@ -126,12 +119,12 @@ TEST_F(AttributionTest, WithoutAUsableCgroupThePodsOwnAddressNamesIt) {
   options.pods = &directory_;
   Attributor attributor(options);
   K8sIdentity k8s;
-  attributor.Attribute({0, "java", 0}, Ip("10.244.1.7", 8080), Ip("10.244.2.9", 1), 1, k8s);
+  attributor.Attribute({0, "java", 0}, V4("10.244.1.7", 8080), V4("10.244.2.9", 1), 1, k8s);
   EXPECT_EQ(k8s.container, nullptr);
   EXPECT_EQ(k8s.pod, checkout_);
   EXPECT_EQ(attributor.stats().pods_by_ip, 1u);
   // The node's address is a host-network pod's, which names no one.
-  attributor.Attribute({0, "x", 0}, Ip("192.168.1.10", 8080), Ip("10.244.2.9", 1), 2, k8s);
+  attributor.Attribute({0, "x", 0}, V4("192.168.1.10", 8080), V4("10.244.2.9", 1), 2, k8s);
   EXPECT_EQ(k8s.pod, nullptr);
   EXPECT_EQ(attributor.resolver(), nullptr);
 }
@@ -141,7 +134,7 @@ TEST_F(AttributionTest, HostModeKnowsOnlyTheContainer) {
   TestCgroup cgroup("system.slice/docker-" + kId + ".scope");
   Attributor attributor(AttributionOptions{});
   K8sIdentity k8s;
-  attributor.Attribute({0, "nginx", cgroup.id()}, Ip("10.244.1.7", 80), Ip("10.244.2.9", 1), 1,
+  attributor.Attribute({0, "nginx", cgroup.id()}, V4("10.244.1.7", 80), V4("10.244.2.9", 1), 1,
                        k8s);
   ASSERT_NE(k8s.container, nullptr);
   EXPECT_EQ(k8s.container->runtime, ContainerRuntime::kDocker);
@@ -157,8 +150,8 @@ ExchangeRecord Served() {
   r.ts_unix_ns = 1'795'428'000'000'000'000ULL;
   r.role = Role::kServer;
   r.process = {42, "java", 4242};
-  r.local = Ip("10.244.1.7", 8080);
-  r.remote = Ip("10.244.2.9", 40000);
+  r.local = V4("10.244.1.7", 8080);
+  r.remote = V4("10.244.2.9", 40000);
   r.http.request.method = "GET";
   r.http.request.target = "/cart";
   r.http.request.headers = {{"host", "checkout.shop"}};
@@ -261,8 +254,8 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
   // The checkout pod calling the payments Service: named after the Service, called by checkout.
   ExchangeRecord c = Served();
   c.role = Role::kClient;
-  c.local = Ip("10.244.1.7", 40001);
-  c.remote = Ip("10.96.0.42", 80);
+  c.local = V4("10.244.1.7", 40001);
+  c.remote = V4("10.96.0.42", 80);
   c.http.request.headers = {{"host", "payments.shop"}};
   ASSERT_TRUE(inventory::IdentifyService(c, local, who));
   EXPECT_EQ(who.kind, inventory::ServiceKind::kExternal);  // host mode: an egress call
@@ -282,7 +275,7 @@ TEST_F(AttributionTest, ServiceIsNamespaceWorkloadAndCallersFollow) {
 
   // To an address outside the cluster, still an egress call, but the caller is the workload.
   c.k8s.peer_service = nullptr;
-  c.remote = Ip("93.184.216.34", 443);
+  c.remote = V4("93.184.216.34", 443);
   c.http.request.headers = {{"host", "api.example.com"}};
   ASSERT_TRUE(inventory::IdentifyService(c, local, who));
   EXPECT_EQ(who.kind, inventory::ServiceKind::kExternal);
