@@ -441,6 +441,24 @@ struct copy_ctx {
   __u32 cpu;
 };
 
+/* Appends up to `len` bytes at user address `base` to a payload already `copied` bytes long,
+ * stopping at `want`; returns the bytes taken, or -1 when user memory could not be read
+ * (counted). Both the unrolled and the bpf_loop copy go through it. */
+static __always_inline long append_segment(struct scratch *sc, __u32 copied, __u32 want,
+                                           const void *base, __u64 len) {
+  __u64 room = want - copied;
+  /* 64-bit and masked: a 32-bit clamp leaves the verifier unsure of the upper half. */
+  __u64 take = len < room ? len : room;
+  take &= 2 * APISENSOR_MAX_PAYLOAD - 1;
+  if (take > APISENSOR_MAX_PAYLOAD) take = APISENSOR_MAX_PAYLOAD;
+  __u32 off = copied & (APISENSOR_MAX_PAYLOAD - 1);
+  if (take && bpf_probe_read_user(SCRATCH_PAYLOAD(sc) + off, take, base)) {
+    count(APISENSOR_CNT_READ_FAULT, 1);
+    return -1;
+  }
+  return (long)take;
+}
+
 /* One segment per bpf_loop iteration: the loop body is verified once instead of once per
  * unrolled segment and call site, which kept the program under the verifier's budget. */
 static long copy_segment(__u32 i, void *arg) {
@@ -454,15 +472,9 @@ static long copy_segment(__u32 i, void *arg) {
     count(APISENSOR_CNT_READ_FAULT, 1);
     return 1;
   }
-  __u32 room = c->want - c->copied;
-  __u32 take = len < (__u64)room ? (__u32)len : room;
-  if (take > APISENSOR_MAX_PAYLOAD) take = APISENSOR_MAX_PAYLOAD;
-  __u32 off = c->copied & (APISENSOR_MAX_PAYLOAD - 1);
-  if (take && bpf_probe_read_user(SCRATCH_PAYLOAD(sc) + off, take, base)) {
-    count(APISENSOR_CNT_READ_FAULT, 1);
-    return 1;
-  }
-  c->copied += take;
+  const long took = append_segment(sc, c->copied, c->want, base, len);
+  if (took < 0) return 1;
+  c->copied += took;
   return 0;
 }
 
@@ -492,17 +504,9 @@ static __always_inline __u32 copy_payload(struct scratch *sc, __u32 cpu, const s
     __u32 copied = 0;
     for (int i = 0; i < 2; i++) {
       if (i >= s->iovcnt || copied >= want) break;
-      __u64 room = want - copied;
-      /* 64-bit and masked: a 32-bit clamp leaves the verifier unsure of the upper half. */
-      __u64 take = v[i].iov_len < room ? v[i].iov_len : room;
-      take &= 2 * APISENSOR_MAX_PAYLOAD - 1;
-      if (take > APISENSOR_MAX_PAYLOAD) take = APISENSOR_MAX_PAYLOAD;
-      __u32 off = copied & (APISENSOR_MAX_PAYLOAD - 1);
-      if (take && bpf_probe_read_user(SCRATCH_PAYLOAD(sc) + off, take, v[i].iov_base)) {
-        count(APISENSOR_CNT_READ_FAULT, 1);
-        break;
-      }
-      copied += take;
+      const long took = append_segment(sc, copied, want, v[i].iov_base, v[i].iov_len);
+      if (took < 0) break;
+      copied += took;
     }
     return copied;
   }
