@@ -1,6 +1,5 @@
 #include "exporters/syslog/tls_stream.h"
 
-#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -12,6 +11,8 @@
 #include <climits>
 #include <cstdint>
 #include <fstream>
+
+#include "exporters/core/ip_address.h"
 
 namespace apisensor::exporters::syslog {
 namespace {
@@ -28,11 +29,6 @@ std::string OpenSslReason() {
 std::string Unreadable(const std::string& path) {
   std::ifstream in(path);
   return in ? "" : path + ": " + ErrnoText(errno);
-}
-
-bool IsIpAddress(const std::string& host) {
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 // A socket BIO that sends with MSG_NOSIGNAL: OpenSSL's own writes with write(), and a receiver

@@ -1,10 +1,9 @@
 #include "exporters/formats/cef/cef_formatter.h"
 
-#include <arpa/inet.h>
-
 #include <string>
 #include <string_view>
 
+#include "exporters/core/ip_address.h"
 #include "exporters/formats/cef/cef_text.h"
 
 namespace apisensor::exporters {
@@ -28,11 +27,6 @@ constexpr size_t kCustomStringMax = 4000;  // cs1..cs6
 constexpr int kExchangeSeverity = 1;
 
 uint64_t Millis(uint64_t ns) { return ns / 1'000'000; }
-
-bool IsIpAddress(const std::string& text) {
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
 
 // Writes `key=value` pairs separated by one space; an empty value is left out, since CEF has no
 // way to tell it from a missing one.

@@ -1,7 +1,5 @@
 #include "exporters/formats/ocsf/ocsf_json.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <limits>
 
@@ -93,13 +91,6 @@ void WriteDevice(JsonOut& out, const FormatOptions& options) {
   out.IntMember("type_id", 1);
   out.Member("type", "Server");
   out.EndObject();
-}
-
-bool IsIpAddress(std::string_view text) {
-  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return false;
-  const std::string s(text);
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
 }  // namespace apisensor::exporters::ocsf

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "exporters/core/ip_address.h"
 #include "exporters/formats/format_options.h"
 
 namespace apisensor::exporters::ocsf {
@@ -71,7 +72,6 @@ void WriteDevice(JsonOut& out, const FormatOptions& options);
 
 inline int64_t NsToMs(uint64_t ns) { return static_cast<int64_t>(ns / 1'000'000); }
 
-// Whether `text` is an IPv4 or IPv6 address (OCSF ip_t).
-bool IsIpAddress(std::string_view text);
+using exporters::IsIpAddress;  // whether a value belongs in an OCSF ip_t field
 
 }  // namespace apisensor::exporters::ocsf
