@@ -8,15 +8,16 @@ namespace apisensor::pipeline {
 
 void JsonlFdOutput::Write(const ExchangeRecord& record) {
   if (broken_) return;
-  writer_.Append(record, buffer_);
+  writer_.AppendBuffered(record);
   ++lines_;
-  if (buffer_.size() >= kFlushBytes) Flush();
+  if (writer_.buffered().size() >= kFlushBytes) Flush();
 }
 
 void JsonlFdOutput::Flush() {
+  const std::string_view lines = writer_.buffered();
   size_t done = 0;
-  while (!broken_ && done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (!broken_ && done < lines.size()) {
+    ssize_t n = ::write(fd_, lines.data() + done, lines.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       broken_ = true;
@@ -24,7 +25,7 @@ void JsonlFdOutput::Flush() {
     }
     done += static_cast<size_t>(n);
   }
-  buffer_.clear();
+  writer_.ClearBuffered();
 }
 
 }  // namespace apisensor::pipeline

@@ -2,8 +2,6 @@
 // buffered so a busy host costs one write() per poll batch rather than one per exchange.
 #pragma once
 
-#include <string>
-
 #include "agent/pipeline/record_output.h"
 #include "exporters/json/exchange_json.h"
 
@@ -11,7 +9,7 @@ namespace apisensor::pipeline {
 
 class JsonlFdOutput final : public RecordOutput {
  public:
-  explicit JsonlFdOutput(int fd) : fd_(fd) { buffer_.reserve(kFlushBytes * 2); }
+  explicit JsonlFdOutput(int fd) : fd_(fd) {}
   ~JsonlFdOutput() override { Flush(); }
   JsonlFdOutput(const JsonlFdOutput&) = delete;
   JsonlFdOutput& operator=(const JsonlFdOutput&) = delete;
@@ -29,8 +27,7 @@ class JsonlFdOutput final : public RecordOutput {
   int fd_;
   bool broken_ = false;
   uint64_t lines_ = 0;
-  std::string buffer_;
-  exporters::ExchangeJsonWriter writer_;
+  exporters::ExchangeJsonWriter writer_;  // holds the lines until Flush()
 };
 
 }  // namespace apisensor::pipeline

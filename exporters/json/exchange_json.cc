@@ -88,36 +88,10 @@ char* PutEscape(uint8_t c, char* p) {
 // An escape is at most 6 bytes ("\u001F"), a replacement 3, for one byte of input.
 constexpr size_t kMaxBytesPerInputByte = 6;
 
-}  // namespace
-
-char* ExchangeJsonWriter::Room(size_t n) {
-  if (capacity_ - size_ < n) Grow(n);
-  return line_.get() + size_;
-}
-
-void ExchangeJsonWriter::Grow(size_t n) {
-  const size_t capacity = std::max({capacity_ * 2, size_ + n, size_t{4096}});
-  std::unique_ptr<char[]> line = std::make_unique_for_overwrite<char[]>(capacity);
-  if (size_ > 0) std::memcpy(line.get(), line_.get(), size_);
-  line_ = std::move(line);
-  capacity_ = capacity;
-}
-
-void ExchangeJsonWriter::Put(char c) {
-  *Room(1) = c;
-  ++size_;
-}
-
-void ExchangeJsonWriter::Put(std::string_view s) {
-  if (s.empty()) return;  // an empty view may carry a null pointer
-  std::memcpy(Room(s.size()), s.data(), s.size());
-  size_ += s.size();
-}
-
-// Copies `s` as the inside of a JSON string: escaped, with each byte that does not start a valid
-// UTF-8 sequence replaced by U+FFFD (the same text ValidUtf8 gives). Plain runs are copied whole.
-void ExchangeJsonWriter::PutStringContent(std::string_view s) {
-  char* p = Room(s.size() * kMaxBytesPerInputByte);
+// Writes `s` at `p` as the inside of a JSON string: escaped, with each byte that does not start a
+// valid UTF-8 sequence replaced by U+FFFD (the same text ValidUtf8 gives); returns the end. Plain
+// runs are copied whole. `p` has room for kMaxBytesPerInputByte bytes per byte of `s`.
+char* PutStringContent(char* p, std::string_view s) {
   size_t copied = 0;  // bytes of `s` already written
   const auto copy_up_to = [&](size_t end) {
     if (end > copied) {
@@ -156,17 +130,28 @@ void ExchangeJsonWriter::PutStringContent(std::string_view s) {
     copied = ++i;
   }
   copy_up_to(s.size());
-  size_ = static_cast<size_t>(p - line_.get());
+  return p;
 }
 
-void ExchangeJsonWriter::BeforeValue() {
-  if (need_comma_) Put(',');
-  need_comma_ = true;
+}  // namespace
+
+void ExchangeJsonWriter::Grow(size_t n) {
+  const size_t capacity = std::max({capacity_ * 2, size_ + n, size_t{4096}});
+  std::unique_ptr<char[]> line = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(line.get(), line_.get(), size_);
+  line_ = std::move(line);
+  capacity_ = capacity;
+}
+
+void ExchangeJsonWriter::Put(char c) {
+  *Room(1) = c;
+  ++size_;
 }
 
 void ExchangeJsonWriter::StartObject() {
-  BeforeValue();
-  Put('{');
+  char* p = Separator(Room(2));
+  *p++ = '{';
+  End(p);
   need_comma_ = false;
 }
 
@@ -176,8 +161,9 @@ void ExchangeJsonWriter::EndObject() {
 }
 
 void ExchangeJsonWriter::StartArray() {
-  BeforeValue();
-  Put('[');
+  char* p = Separator(Room(2));
+  *p++ = '[';
+  End(p);
   need_comma_ = false;
 }
 
@@ -186,52 +172,46 @@ void ExchangeJsonWriter::EndArray() {
   need_comma_ = true;
 }
 
-void ExchangeJsonWriter::Key(std::string_view plain_key) {
-  PlainString(plain_key);
-  AfterKey();
-}
-
-void ExchangeJsonWriter::AfterKey() {
-  Put(':');
-  need_comma_ = false;
-}
-
 void ExchangeJsonWriter::String(std::string_view s) {
-  BeforeValue();
-  Put('"');
-  PutStringContent(s);
-  Put('"');
+  char* p = Separator(Room(s.size() * kMaxBytesPerInputByte + 3));
+  *p++ = '"';
+  p = PutStringContent(p, s);
+  *p++ = '"';
+  End(p);
 }
 
 void ExchangeJsonWriter::PlainString(std::string_view s) {
-  BeforeValue();
-  Put('"');
-  Put(s);
-  Put('"');
+  char* p = Separator(Room(s.size() + 3));
+  *p++ = '"';
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may carry a null pointer
+  p += s.size();
+  *p++ = '"';
+  End(p);
 }
 
 void ExchangeJsonWriter::Uint64(uint64_t value) {
-  BeforeValue();
-  char digits[20];
-  const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), value);
-  Put(std::string_view(digits, static_cast<size_t>(end.ptr - digits)));
+  constexpr size_t kDigits = 20;
+  char* p = Separator(Room(kDigits + 1));
+  End(std::to_chars(p, p + kDigits, value).ptr);
 }
 
 void ExchangeJsonWriter::Int64(int64_t value) {
-  BeforeValue();
-  char digits[21];
-  const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), value);
-  Put(std::string_view(digits, static_cast<size_t>(end.ptr - digits)));
+  constexpr size_t kSignAndDigits = 20;
+  char* p = Separator(Room(kSignAndDigits + 1));
+  End(std::to_chars(p, p + kSignAndDigits, value).ptr);
 }
 
 void ExchangeJsonWriter::Bool(bool value) {
-  BeforeValue();
-  Put(value ? "true" : "false");
+  const std::string_view text = value ? "true" : "false";
+  char* p = Separator(Room(text.size() + 1));
+  std::memcpy(p, text.data(), text.size());
+  End(p + text.size());
 }
 
 void ExchangeJsonWriter::Null() {
-  BeforeValue();
-  Put("null");
+  char* p = Separator(Room(5));
+  std::memcpy(p, "null", 4);
+  End(p + 4);
 }
 
 void ExchangeJsonWriter::Endpoint(const SocketAddress& address) {
@@ -248,20 +228,29 @@ void ExchangeJsonWriter::Headers(const std::vector<http::Header>& headers) {
   StartObject();
   for (size_t i = 0; i < headers.size(); ++i) {
     if (SameNameEarlier(headers, i)) continue;  // already joined into the first occurrence
-    String(headers[i].name);
-    AfterKey();
     // JSON objects with repeated keys are parsed differently by different readers; one member
     // with the values joined is what RFC 9110 §5.3 says a repeated field means. The separator is
     // ASCII, so checking the values one by one gives the same text as checking them joined.
-    BeforeValue();
-    Put('"');
-    PutStringContent(headers[i].value);
+    const http::Header& header = headers[i];
+    size_t input = header.name.size() + header.value.size();
     for (size_t j = i + 1; j < headers.size(); ++j) {
-      if (headers[j].name != headers[i].name) continue;
-      Put(", ");
-      PutStringContent(headers[j].value);
+      if (headers[j].name == header.name) input += headers[j].value.size() + 2;
     }
-    Put('"');
+    char* p = Separator(Room(input * kMaxBytesPerInputByte + 6));
+    *p++ = '"';
+    p = PutStringContent(p, header.name);
+    *p++ = '"';
+    *p++ = ':';
+    *p++ = '"';
+    p = PutStringContent(p, header.value);
+    for (size_t j = i + 1; j < headers.size(); ++j) {
+      if (headers[j].name != header.name) continue;
+      *p++ = ',';
+      *p++ = ' ';
+      p = PutStringContent(p, headers[j].value);
+    }
+    *p++ = '"';
+    End(p);
   }
   EndObject();
 }
@@ -322,7 +311,7 @@ void ExchangeJsonWriter::Response(const http::Response& response) {
 }
 
 // The first message's field shape (numbers and wire types, never values), when it decodes.
-void ExchangeJsonWriter::GrpcShape(const char* key, const http::GrpcMessages& messages) {
+void ExchangeJsonWriter::GrpcShape(std::string_view key, const http::GrpcMessages& messages) {
   if (messages.count == 0 || messages.compressed || messages.first.empty()) return;
   const auto* bytes = reinterpret_cast<const uint8_t*>(messages.first.data());
   const std::optional<std::vector<grpc::ProtoField>> fields =
@@ -431,7 +420,15 @@ void ExchangeJsonWriter::K8s(const K8sIdentity& k8s) {
 }
 
 void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) {
-  size_ = 0;
+  const size_t start = size_;  // lines buffered by AppendBuffered stay as they are
+  WriteRecord(record);
+  out.append(line_.get() + start, size_ - start);
+  size_ = start;
+}
+
+void ExchangeJsonWriter::AppendBuffered(const ExchangeRecord& record) { WriteRecord(record); }
+
+void ExchangeJsonWriter::WriteRecord(const ExchangeRecord& record) {
   need_comma_ = false;
 
   StartObject();
@@ -487,7 +484,6 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
   EndObject();
 
   Put('\n');
-  out.append(line_.get(), size_);
 }
 
 }  // namespace apisensor::exporters

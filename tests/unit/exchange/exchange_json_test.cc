@@ -90,9 +90,8 @@ TEST(ExchangeJsonTest, AllFieldsInOrder) {
   const std::string line = AppendOne(r);
   const rapidjson::Document d = Parse(line);
 
-  const char* order[] = {"ts",   "latency_ns", "role",  "protocol", "tls",     "end",     "pid",
-                         "comm", "cgroup_id",  "local", "remote",   "request", "response",
-                         "auth"};
+  const char* order[] = {"ts",   "latency_ns", "role",  "protocol", "tls",     "end",      "pid",
+                         "comm", "cgroup_id",  "local", "remote",   "request", "response", "auth"};
   size_t i = 0;
   for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m, ++i) {
     ASSERT_LT(i, std::size(order));
@@ -297,6 +296,46 @@ TEST(ExchangeJsonTest, AppendsAndReusesAcrossCalls) {
   EXPECT_TRUE(Parse(first)["response"].IsObject());
   EXPECT_TRUE(Parse(second)["response"].IsNull());
   EXPECT_EQ(first, AppendOne(a));
+}
+
+TEST(ExchangeJsonTest, BufferedLinesAccumulateUntilCleared) {
+  ExchangeJsonWriter w;
+  ExchangeRecord r = SampleRecord();
+  r.http.request.headers.push_back({"x-pad", std::string(700, 'p')});
+  const std::string one = AppendOne(r);
+  // Enough lines to grow the buffer several times, with a line through Append() in between,
+  // which must leave the buffered ones as they are.
+  for (int i = 0; i < 40; ++i) {
+    w.AppendBuffered(r);
+    if (i == 20) {
+      std::string out;
+      w.Append(r, out);
+      EXPECT_EQ(out, one);
+    }
+  }
+  std::string expected;
+  for (int i = 0; i < 40; ++i) expected += one;
+  EXPECT_EQ(w.buffered(), expected);
+  w.ClearBuffered();
+  EXPECT_TRUE(w.buffered().empty());
+  w.AppendBuffered(r);
+  EXPECT_EQ(w.buffered(), one);
+}
+
+TEST(ExchangeJsonTest, WorstCaseEscapingOfLongAndRepeatedHeaders) {
+  // Every byte escaped to its longest form, in a value and in repeated names joined into one
+  // member: the room each piece reserves must hold it.
+  ExchangeRecord r = SampleRecord();
+  const std::string controls(5000, '\x01');
+  r.http.request.headers.push_back({"x-c", controls});
+  r.http.request.headers.push_back({"x-c", std::string(3000, '"')});
+  r.http.request.headers.push_back({std::string(2000, '\x1f'), "\xff"});
+  const rapidjson::Document d = Parse(AppendOne(r));
+  const auto& joined = d["request"]["headers"]["x-c"];
+  EXPECT_EQ(std::string(joined.GetString(), joined.GetStringLength()),
+            controls + ", " + std::string(3000, '"'));
+  EXPECT_STREQ(d["request"]["headers"][std::string(2000, '\x1f').c_str()].GetString(),
+               "\xEF\xBF\xBD");
 }
 
 std::string Ts(uint64_t ns) {
