@@ -9,19 +9,17 @@
 #include <stdexcept>
 
 #include "agent/api/api_server.h"
+#include "agent/text/host_port.h"
 #include "collector/stream_service.h"
 #include "collector/tls_files.h"
 
 namespace apisensor::collector {
 namespace {
 
+// "0.0.0.0" of "0.0.0.0:4317", "::1" of "[::1]:4317".
 std::string HostOf(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host;
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(listen);
+  return std::string(split ? split->host : listen);
 }
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const GrpcListenOptions& o,
@@ -93,8 +91,10 @@ GrpcServer::GrpcServer(const GrpcListenOptions& options, Collector& collector) {
                              " for agents: the port is in use or the address is not local; "
                              "choose another with --grpc-listen.");
   }
-  std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  description_ = host + ":" + std::to_string(port_) + " (" + security + ")";
+  const std::string host = HostOf(options.listen);
+  const bool ipv6 = host.find(':') != std::string::npos;
+  description_ =
+      (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port_) + " (" + security + ")";
 }
 
 GrpcServer::~GrpcServer() {

@@ -10,6 +10,7 @@
 #include "agent/api/endpoint_query.h"
 #include "agent/api/inventory_json.h"
 #include "agent/api/openapi_document.h"
+#include "agent/text/host_port.h"
 
 namespace apisensor::api {
 namespace {
@@ -144,23 +145,14 @@ bool IsLoopbackHost(std::string_view host) {
 
 ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources sources)
     : server_(std::make_unique<httplib::Server>()) {
-  const size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    try {
-      port = std::stoi(listen.substr(colon + 1));
-    } catch (const std::exception&) {
-      port = -1;
-    }
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(listen);
+  const std::optional<uint16_t> port = split ? text::ParsePort(split->port) : std::nullopt;
+  if (!port || split->host.empty()) {
+    throw std::runtime_error(
+        "--listen must be host:port (for example 127.0.0.1:9464, or [::1]:9464), not '" + listen +
+        "'");
   }
-  if (colon == std::string::npos || port <= 0 || port > 65535) {
-    throw std::runtime_error("--listen must be host:port (for example 127.0.0.1:9464), not '" +
-                             listen + "'");
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
+  const std::string host(split->host);
   if (token.empty() && !IsLoopbackHost(host)) {
     throw std::runtime_error("--listen " + listen +
                              " exposes the inventory beyond this host: give a token with "
@@ -235,7 +227,7 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
     const int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  if (!server_->bind_to_port(host, port)) {
+  if (!server_->bind_to_port(host, *port)) {
     throw std::runtime_error("cannot listen on " + listen +
                              ": the port is in use or the address is not local; choose another "
                              "with --listen.");

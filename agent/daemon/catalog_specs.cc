@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "agent/api/api_server.h"
+#include "agent/text/host_port.h"
 
 namespace apisensor::daemon {
 namespace {
@@ -21,13 +22,8 @@ std::vector<openapi::SpecSource> ParseArguments(const std::vector<std::string>& 
 
 // "shop.internal:8080" → "shop.internal"; "[::1]:80" → "::1".
 std::string_view HostWithoutPort(std::string_view host) {
-  if (host.starts_with('[')) {
-    const size_t close = host.find(']');
-    return close == std::string_view::npos ? host : host.substr(1, close - 1);
-  }
-  const size_t colon = host.rfind(':');
-  if (colon != std::string_view::npos && host.find(':') == colon) return host.substr(0, colon);
-  return host;
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(host);
+  return split ? split->host : host;
 }
 
 }  // namespace

@@ -1,17 +1,10 @@
 #include "agent/openapi/server_url.h"
 
-#include <charconv>
+#include "agent/text/ascii_case.h"
+#include "agent/text/host_port.h"
 
 namespace apisensor::openapi {
 namespace {
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 bool IsSchemeChar(char c, bool first) {
   const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -29,36 +22,15 @@ std::optional<std::string_view> SchemeOf(std::string_view url) {
   return url.substr(0, colon);
 }
 
-std::optional<uint16_t> ParsePort(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) {
-    return std::nullopt;
-  }
-  return static_cast<uint16_t>(value);
-}
-
 // Fills host, port and port_explicit from "user@host:port" (IPv6 in brackets).
 void ParseAuthority(std::string_view authority, ServerAddress& out) {
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
     authority.remove_prefix(at + 1);
   }
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close != std::string_view::npos) {
-      host = authority.substr(1, close - 1);
-      const std::string_view rest = authority.substr(close + 1);
-      if (!rest.empty() && rest.front() == ':') port = rest.substr(1);
-    }
-  } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  out.host = LowerCopy(host);
-  if (const std::optional<uint16_t> explicit_port = ParsePort(port)) {
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(authority);
+  out.host = text::AsciiLowerCopy(split ? split->host : authority);
+  if (const std::optional<uint16_t> explicit_port =
+          split ? text::ParsePort(split->port) : std::nullopt) {
     out.port = *explicit_port;
     out.port_explicit = true;
   } else {
@@ -69,7 +41,7 @@ void ParseAuthority(std::string_view authority, ServerAddress& out) {
 }  // namespace
 
 uint16_t DefaultPort(std::string_view scheme) {
-  const std::string lower = LowerCopy(scheme);
+  const std::string lower = text::AsciiLowerCopy(scheme);
   if (lower == "http" || lower == "ws") return 80;
   if (lower == "https" || lower == "wss") return 443;
   return 0;
@@ -129,7 +101,7 @@ ServerAddress ParseServerUrl(std::string_view url) {
   std::string_view rest;
   bool has_authority = false;
   if (const std::optional<std::string_view> scheme = SchemeOf(url)) {
-    out.scheme = LowerCopy(*scheme);
+    out.scheme = text::AsciiLowerCopy(*scheme);
     rest = url.substr(scheme->size() + 3);
     has_authority = true;
   } else if (url.starts_with("//")) {
@@ -153,7 +125,7 @@ std::vector<ServerAddress> Swagger2Servers(std::string_view host, std::string_vi
   const std::string normalized = NormalizeBasePath(base_path);
   auto add = [&](std::string_view scheme) {
     ServerAddress address;
-    address.scheme = LowerCopy(scheme);
+    address.scheme = text::AsciiLowerCopy(scheme);
     if (!host.empty()) ParseAuthority(host, address);
     address.base_path = normalized;
     if (!host.empty()) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <optional>
+
+#include "agent/text/host_port.h"
 
 namespace apisensor::exporters::splunk {
 namespace {
@@ -48,48 +50,31 @@ std::optional<HecUrl> ParseHecUrl(std::string_view url, std::string& error) {
     return std::nullopt;
   }
 
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.starts_with('[')) {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      error = "has an IPv6 address without its closing ]";
-      return std::nullopt;
-    }
-    host = authority.substr(0, close + 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') {
-        error = "has text after the IPv6 address that is not a :port";
-        return std::nullopt;
-      }
-      port = rest.substr(1);
-    }
-  } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-    if (host.empty() || !std::all_of(host.begin(), host.end(), ValidHostChar)) {
-      error = "has an invalid host name";
-      return std::nullopt;
-    }
-  } else if (host.empty() || !std::all_of(host.begin(), host.end(), ValidHostChar)) {
-    error = "has an invalid host name";
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(authority);
+  if (!split) {
+    error = authority.find(']') == std::string_view::npos
+                ? "has an IPv6 address without its closing ]"
+                : "has text after the IPv6 address that is not a :port";
     return std::nullopt;
   }
-  if (host.empty() || host == "[]") {
+  if (split->host.empty()) {
     error = "has no host";
     return std::nullopt;
   }
-  out.host = std::string(host);
+  if (!split->bracketed && !std::all_of(split->host.begin(), split->host.end(), ValidHostChar)) {
+    error = "has an invalid host name";
+    return std::nullopt;
+  }
+  // Kept in brackets: the host goes back into URLs and the Host header as it came.
+  out.host = split->bracketed ? "[" + std::string(split->host) + "]" : std::string(split->host);
   out.port = out.tls ? 443 : 80;
-  if (!port.empty() || authority.ends_with(':')) {
-    int value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+  if (split->has_port) {
+    const std::optional<uint16_t> port = text::ParsePort(split->port);
+    if (!port) {
       error = "has an invalid port (1 to 65535)";
       return std::nullopt;
     }
-    out.port = value;
+    out.port = *port;
   }
 
   if (const size_t hash = path.find('#'); hash != std::string_view::npos)

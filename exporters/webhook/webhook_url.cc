@@ -1,9 +1,10 @@
 #include "exporters/webhook/webhook_url.h"
 
-#include <charconv>
+#include <optional>
 #include <string_view>
 
 #include "agent/text/ascii_case.h"
+#include "agent/text/host_port.h"
 
 namespace apisensor::exporters {
 
@@ -43,42 +44,30 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url, std::string& e
     error = "must not carry a user or password (put credentials in secret_file or headers)";
     return std::nullopt;
   }
-  std::string_view port_text;
-  if (authority.starts_with('[')) {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      error = "has an IPv6 address without its closing ]";
-      return std::nullopt;
-    }
-    out.host = std::string(authority.substr(1, close - 1));
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && !after.starts_with(':')) {
-      error = "has text after the IPv6 address";
-      return std::nullopt;
-    }
-    if (!after.empty()) port_text = after.substr(1);
-    if (after == ":") port_text = "x";  // an empty port is as wrong as a bad one
-  } else {
-    const size_t colon = authority.find(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-    if (colon != std::string_view::npos && port_text.empty()) port_text = "x";
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(authority);
+  if (!split) {
+    error = authority.find(']') == std::string_view::npos
+                ? "has an IPv6 address without its closing ]"
+                : "has text after the IPv6 address";
+    return std::nullopt;
   }
-  if (out.host.empty()) {
+  if (!split->bracketed && split->host.find(':') != std::string_view::npos) {
+    error = "has an IPv6 address without brackets (write it as [address]:port)";
+    return std::nullopt;
+  }
+  if (split->host.empty()) {
     error = "has no host";
     return std::nullopt;
   }
+  out.host = std::string(split->host);
   out.port = out.https ? 443 : 80;
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
+  if (split->has_port) {  // an empty port is as wrong as a bad one
+    const std::optional<uint16_t> port = text::ParsePort(split->port);
+    if (!port) {
       error = "has a port that is not between 1 and 65535";
       return std::nullopt;
     }
-    out.port = static_cast<uint16_t>(port);
+    out.port = *port;
   }
   return out;
 }

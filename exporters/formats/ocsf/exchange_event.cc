@@ -1,10 +1,10 @@
 #include "exporters/formats/ocsf/exchange_event.h"
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "agent/text/host_port.h"
 #include "exporters/formats/ocsf/http_methods.h"
 
 namespace apisensor::exporters::ocsf {
@@ -20,23 +20,9 @@ struct HostPort {
 };
 
 HostPort SplitHost(std::string_view host) {
-  HostPort out{host, 0};
-  std::string_view port_text;
-  if (host.starts_with('[')) {
-    const size_t close = host.find(']');
-    if (close == std::string_view::npos) return out;
-    out.name = host.substr(1, close - 1);
-    if (close + 1 < host.size() && host[close + 1] == ':') port_text = host.substr(close + 2);
-  } else if (const size_t colon = host.rfind(':');
-             colon != std::string_view::npos && host.find(':') == colon) {
-    out.name = host.substr(0, colon);
-    port_text = host.substr(colon + 1);
-  }
-  uint16_t port = 0;
-  const auto [end, ec] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec == std::errc() && end == port_text.data() + port_text.size()) out.port = port;
-  return out;
+  const std::optional<text::HostPortParts> split = text::SplitHostPort(host);
+  if (!split) return {host, 0};
+  return {split->host, text::ParsePort(split->port).value_or(0)};
 }
 
 // "HTTP/1.1", "HTTP/2": OCSF's http_request.version.

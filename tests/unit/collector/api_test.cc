@@ -124,5 +124,26 @@ TEST(AgentApi, HealthzFailsWhenTheMainLoopStopsPublishing) {
   EXPECT_EQ(status(), "200 ok\n");
 }
 
+TEST(AgentApi, ListenMustBeHostAndPortWithIpv6InBrackets) {
+  metrics::CounterBoard board;
+  Collector c({});
+  const api::ApiSources sources{board, c.inventory_board(), c.findings()};
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", ":9464",
+                          "::1:9464", "[::1]9464", "[::1"}) {
+    try {
+      api::ApiServer server(bad, "", sources);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                std::string("--listen must be host:port (for example 127.0.0.1:9464, or "
+                            "[::1]:9464), not '") +
+                    bad + "'");
+    }
+  }
+  // Bracketed IPv6 loopback needs no token.
+  const int port = apisensor::testing::FreePort();
+  EXPECT_NO_THROW(api::ApiServer("[::1]:" + std::to_string(port), "", sources));
+}
+
 }  // namespace
 }  // namespace apisensor::collector

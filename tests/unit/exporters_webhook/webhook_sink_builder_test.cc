@@ -142,6 +142,9 @@ TEST(WebhookUrl, ReadsEveryPart) {
         "http://a b/", "http://siem.example/#x", "http://siem.example:8x/"}) {
     EXPECT_FALSE(ParseWebhookUrl(bad, error)) << bad;
   }
+  // Which colon would start the port is ambiguous: the URL must bracket the address.
+  EXPECT_FALSE(ParseWebhookUrl("http://fe80::1:8080/", error));
+  EXPECT_EQ(error, "has an IPv6 address without brackets (write it as [address]:port)");
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// "host:port" as configs name listeners and receivers, and the authority of a URL or a Host
+// header as traffic carries it: split one way for every caller, so an IPv6 address means the same
+// thing to the agent's API listener, the syslog exporter and the OCSF event.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace apisensor::text {
+
+struct HostPortParts {
+  std::string_view host;   // without brackets
+  std::string_view port;   // the text after the separating ':', unchecked; may be empty
+  bool has_port = false;   // a ':' separated a port from the host (even an empty port)
+  bool bracketed = false;  // the host was written in brackets ("[::1]")
+};
+
+// Splits "name", "name:port", "1.2.3.4:port", "[v6]" and "[v6]:port". An IPv6 address without
+// brackets ("::1", "fe80::1:80") is all host: no colon of it can be told to start a port. nullopt
+// when a '[' has no ']' or the ']' is followed by anything but ":port".
+constexpr std::optional<HostPortParts> SplitHostPort(std::string_view text) {
+  HostPortParts out;
+  if (text.starts_with('[')) {
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view rest = text.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return std::nullopt;
+    out.host = text.substr(1, close - 1);
+    out.bracketed = true;
+    out.has_port = !rest.empty();
+    if (out.has_port) out.port = rest.substr(1);
+    return out;
+  }
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos || text.find(':', colon + 1) != std::string_view::npos) {
+    out.host = text;
+    return out;
+  }
+  out.host = text.substr(0, colon);
+  out.port = text.substr(colon + 1);
+  out.has_port = true;
+  return out;
+}
+
+// A TCP port written as plain decimal digits, 1 to 65535; nullopt for anything else.
+inline std::optional<uint16_t> ParsePort(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  return static_cast<uint16_t>(value);
+}
+
+}  // namespace apisensor::text

@@ -1,0 +1,57 @@
+#include "agent/text/host_port.h"
+
+#include <gtest/gtest.h>
+
+namespace apisensor::text {
+namespace {
+
+struct Case {
+  std::string_view text;
+  std::string_view host;
+  std::string_view port;
+  bool has_port;
+  bool bracketed;
+};
+
+TEST(SplitHostPortTest, NamesAddressesAndBracketedIpv6) {
+  for (const Case& c : {
+           Case{"shop.internal", "shop.internal", "", false, false},
+           Case{"shop.internal:8080", "shop.internal", "8080", true, false},
+           Case{"10.0.0.1:443", "10.0.0.1", "443", true, false},
+           Case{"[::1]", "::1", "", false, true},
+           Case{"[2001:db8::5]:6514", "2001:db8::5", "6514", true, true},
+           Case{"host:", "host", "", true, false},
+           Case{"[::1]:", "::1", "", true, true},
+           Case{":9464", "", "9464", true, false},
+           Case{"", "", "", false, false},
+           // Without brackets no colon of an IPv6 address can be told to start a port.
+           Case{"::1", "::1", "", false, false},
+           Case{"fe80::1:80", "fe80::1:80", "", false, false},
+       }) {
+    const std::optional<HostPortParts> split = SplitHostPort(c.text);
+    ASSERT_TRUE(split.has_value()) << c.text;
+    EXPECT_EQ(split->host, c.host) << c.text;
+    EXPECT_EQ(split->port, c.port) << c.text;
+    EXPECT_EQ(split->has_port, c.has_port) << c.text;
+    EXPECT_EQ(split->bracketed, c.bracketed) << c.text;
+  }
+}
+
+TEST(SplitHostPortTest, BrokenBracketsAreRefused) {
+  EXPECT_FALSE(SplitHostPort("[::1").has_value());
+  EXPECT_FALSE(SplitHostPort("[::1]80").has_value());
+  EXPECT_FALSE(SplitHostPort("[::1]x:80").has_value());
+}
+
+TEST(ParsePortTest, OnlyPlainDecimalOneTo65535) {
+  EXPECT_EQ(ParsePort("1"), 1);
+  EXPECT_EQ(ParsePort("65535"), 65535);
+  EXPECT_EQ(ParsePort("08080"), 8080);
+  for (std::string_view bad :
+       {"", "0", "65536", "99999", "123456", "-1", "+80", "80a", " 80", "{port}"}) {
+    EXPECT_FALSE(ParsePort(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace apisensor::text
