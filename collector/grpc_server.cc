@@ -8,7 +8,6 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "agent/api/api_server.h"
 #include "agent/text/host_port.h"
 #include "collector/stream_service.h"
 #include "collector/tls_files.h"
@@ -32,7 +31,7 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const GrpcListenOptions& o,
     if (!o.client_ca_file.empty()) {
       throw std::runtime_error("--client-ca needs TLS: give --tls-cert and --tls-key too");
     }
-    if (!o.insecure && !api::IsLoopbackHost(HostOf(o.listen))) {
+    if (!o.insecure && !text::IsLoopbackHost(HostOf(o.listen))) {
       throw std::runtime_error(
           "--grpc-listen " + o.listen +
           " would take agents' data in plaintext: give --tls-cert and --tls-key (and --client-ca "

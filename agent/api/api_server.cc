@@ -139,10 +139,6 @@ void ServeFindings(const findings::FindingLog& log, const httplib::Request& req,
 
 }  // namespace
 
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources sources)
     : server_(std::make_unique<httplib::Server>()) {
   const std::optional<text::HostPortParts> split = text::SplitHostPort(listen);
@@ -153,7 +149,7 @@ ApiServer::ApiServer(const std::string& listen, std::string token, ApiSources so
         "'");
   }
   const std::string host(split->host);
-  if (token.empty() && !IsLoopbackHost(host)) {
+  if (token.empty() && !text::IsLoopbackHost(host)) {
     throw std::runtime_error("--listen " + listen +
                              " exposes the inventory beyond this host: give a token with "
                              "--api-token-file (clients send it as 'Authorization: Bearer'), or "

@@ -47,9 +47,6 @@ struct ApiSources {
   std::function<std::string()> agents_json = {};
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(std::string_view host);
-
 class ApiServer {
  public:
   // Binds `listen` ("host:port"). `token` may be empty only on a loopback address. Throws

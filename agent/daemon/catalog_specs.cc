@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "agent/api/api_server.h"
 #include "agent/text/host_port.h"
 
 namespace apisensor::daemon {
@@ -99,7 +98,7 @@ std::unordered_map<uint16_t, std::string> CatalogSpecs::ServiceNamesByPort() con
     for (const openapi::ServerAddress& server : loaded.spec->servers) {
       // Only a port the spec writes out, on this host: a default 443 or a remote host says
       // nothing about which local process serves the API.
-      const bool local = server.host.empty() || api::IsLoopbackHost(server.host);
+      const bool local = server.host.empty() || text::IsLoopbackHost(server.host);
       if (server.port_explicit && local) names.try_emplace(server.port, loaded.service);
     }
   }

@@ -3,10 +3,16 @@
 // thing to the agent's API listener, the syslog exporter and the OCSF event.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "agent/text/ascii_case.h"
 
 namespace apisensor::text {
 
@@ -53,6 +59,21 @@ inline std::optional<uint16_t> ParsePort(std::string_view text) {
     return std::nullopt;
   }
   return static_cast<uint16_t>(value);
+}
+
+// True when `host` (a name or an address, IPv6 with or without brackets) is this machine:
+// "localhost", 127.0.0.0/8 or ::1. Where plain text may carry a secret, or a listener may go
+// without a token, this is the only place it may.
+inline bool IsLoopbackHost(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (EqualsIgnoreAsciiCase(host, "localhost")) return true;
+  const std::string address(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, address.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 }  // namespace apisensor::text

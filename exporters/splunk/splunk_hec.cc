@@ -1,7 +1,5 @@
 #include "exporters/splunk/splunk_hec.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <unistd.h>
@@ -11,6 +9,7 @@
 #include <iterator>
 #include <optional>
 
+#include "agent/text/host_port.h"
 #include "exporters/splunk/hec_sink.h"
 
 namespace apisensor::exporters {
@@ -43,21 +42,6 @@ std::string ReadToken(const YamlReader& r, const std::string& where, const std::
     }
   }
   return text;
-}
-
-// This machine: the only place plain http:// may carry the token (a local forwarder or proxy).
-bool IsLoopback(std::string host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  std::string lower;
-  for (const char c : host)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 bool HasPemCertificate(const std::string& path) {
@@ -120,7 +104,7 @@ class SplunkHecBuilder final : public SinkBuilder {
       r.Fail(where + ".url",
              "is http://, yet ca_file or insecure_skip_verify is set: use https://");
     }
-    if (!url->tls && !IsLoopback(url->host)) {
+    if (!url->tls && !text::IsLoopbackHost(url->host)) {
       r.Fail(where + ".url",
              "is http:// to another machine, which would send the HEC token in clear: use "
              "https:// (http:// is taken only for this machine, e.g. a local forwarder)");

@@ -8,7 +8,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "agent/secrets/credential_headers.h"
 #include "agent/text/ascii_case.h"
+#include "agent/text/host_port.h"
 #include "exporters/webhook/webhook_sink.h"
 
 namespace apisensor::exporters {
@@ -119,6 +121,9 @@ class WebhookSinkBuilder final : public SinkBuilder {
           r.Fail(where, "must not contain a line break");
         }
         options_.headers.emplace_back(name, value);
+        if (secrets::ClassifyHeader(text::AsciiLowerCopy(name)) != secrets::CredentialKind::kNone) {
+          credential_header_where_ = where;
+        }
       }
     };
   }
@@ -134,6 +139,12 @@ class WebhookSinkBuilder final : public SinkBuilder {
     if (!options_.url.https && !insecure_where_.empty()) {
       r.Fail(insecure_where_, "applies to https urls only");
     }
+    if (!options_.url.https && !credential_header_where_.empty() &&
+        !text::IsLoopbackHost(options_.url.host)) {
+      r.Fail(credential_header_where_,
+             "looks like a credential, which http:// to another machine would send in clear: "
+             "use an https:// url (http:// takes it only for this machine)");
+    }
     try {
       return std::make_unique<WebhookSink>(options_, std::move(formatter));
     } catch (const std::runtime_error& e) {
@@ -147,6 +158,7 @@ class WebhookSinkBuilder final : public SinkBuilder {
   bool has_secret_ = false;
   std::string ca_where_;
   std::string insecure_where_;
+  std::string credential_header_where_;  // the last header whose name says it holds a secret
 };
 
 }  // namespace

@@ -53,5 +53,16 @@ TEST(ParsePortTest, OnlyPlainDecimalOneTo65535) {
   }
 }
 
+TEST(IsLoopbackHostTest, LocalhostLoopbackNetworksOnly) {
+  for (std::string_view local :
+       {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1"}) {
+    EXPECT_TRUE(IsLoopbackHost(local)) << local;
+  }
+  for (std::string_view remote : {"", "10.0.0.1", "128.0.0.1", "127.example.com", "::2", "[::]",
+                                  "localhost.example.com", "0.0.0.0"}) {
+    EXPECT_FALSE(IsLoopbackHost(remote)) << remote;
+  }
+}
+
 }  // namespace
 }  // namespace apisensor::text

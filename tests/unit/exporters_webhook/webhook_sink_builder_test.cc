@@ -121,6 +121,25 @@ TEST_F(WebhookSinkBuilderTest, EachMistakeIsOneSentence) {
   EXPECT_EQ(ErrorOf(url + secret), "(built)");  // nothing is contacted before the first batch
 }
 
+TEST_F(WebhookSinkBuilderTest, CredentialHeadersTravelInClearOnlyToThisMachine) {
+  const std::string secret = "secret_file: " + secret_ + "\n";
+  EXPECT_EQ(ErrorOf("url: http://soar.example/hook\n" + secret +
+                    "headers: {X-Tenant: blue, X-Api-Key: k}\n"),
+            "export.yaml: sinks[0].headers.X-Api-Key looks like a credential, which http:// to "
+            "another machine would send in clear: use an https:// url (http:// takes it only for "
+            "this machine)");
+  EXPECT_EQ(ErrorOf("url: http://soar.example/hook\n" + secret + "headers: {Authorization: x}\n"),
+            "export.yaml: sinks[0].headers.Authorization looks like a credential, which http:// "
+            "to another machine would send in clear: use an https:// url (http:// takes it only "
+            "for this machine)");
+  EXPECT_EQ(ErrorOf("url: http://soar.example/hook\n" + secret + "headers: {X-Tenant: blue}\n"),
+            "(built)");
+  EXPECT_EQ(ErrorOf("url: http://[::1]:9/hook\n" + secret + "headers: {Authorization: x}\n"),
+            "(built)");
+  EXPECT_EQ(ErrorOf("url: https://soar.example/hook\n" + secret + "headers: {Authorization: x}\n"),
+            "(built)");
+}
+
 TEST(WebhookUrl, ReadsEveryPart) {
   std::string error;
   auto url = ParseWebhookUrl("HTTPS://[::1]:9443/a/b?c=d", error);
