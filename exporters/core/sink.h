@@ -3,6 +3,7 @@
 // counting of every drop are the SinkRunner's, the same for all sinks.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -19,7 +20,19 @@ enum class Delivery {
 struct DeliveryResult {
   Delivery outcome = Delivery::kDelivered;
   std::string error;  // one sentence when not delivered: logged on each change of state
+  // Of a delivered batch: items the sink's format cannot express, so nothing was sent for them,
+  // and items sent cut to the destination's size limit. The runner counts them.
+  uint64_t skipped = 0;
+  uint64_t truncated = 0;
 };
+
+// A batch the destination took, with what the runner counts of it.
+inline DeliveryResult Delivered(uint64_t skipped, uint64_t truncated = 0) {
+  DeliveryResult result;
+  result.skipped = skipped;
+  result.truncated = truncated;
+  return result;
+}
 
 class Sink {
  public:

@@ -119,9 +119,13 @@ void SinkRunner::Deliver(std::vector<ExportItemPtr>& batch) {
     NoteOutcome(result);
     std::unique_lock lock(mu_);
     switch (result.outcome) {
-      case Delivery::kDelivered:
-        stats_.delivered += batch.size();
+      case Delivery::kDelivered: {
+        const uint64_t skipped = std::min<uint64_t>(result.skipped, batch.size());
+        stats_.delivered += batch.size() - skipped;
+        stats_.skipped += skipped;
+        stats_.truncated += result.truncated;
         return;
+      }
       case Delivery::kRejected:
         stats_.rejected += batch.size();
         return;
@@ -181,6 +185,11 @@ void SinkRunner::AppendCounters(std::vector<metrics::Counter>& out) const {
   out.push_back({"export_delivered", "Items a sink delivered", s.delivered, false, label});
   out.push_back(
       {"export_rejected", "Items a destination refused for good", s.rejected, false, label});
+  out.push_back({"export_skipped_unformattable",
+                 "Items a sink's format cannot express, so nothing was sent for them", s.skipped,
+                 false, label});
+  out.push_back({"export_truncated", "Items delivered cut to the destination's message size limit",
+                 s.truncated, false, label});
   out.push_back({"export_dropped_queue_full", "Items dropped because a sink's queue was full",
                  s.dropped_queue_full, false, label});
   out.push_back({"export_dropped_rate_limited", "Items dropped by a sink's rate limit",

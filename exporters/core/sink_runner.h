@@ -27,7 +27,9 @@ namespace apisensor::exporters {
 struct SinkStats {
   uint64_t offered = 0;  // items this sink accepts by its filter
   uint64_t delivered = 0;
-  uint64_t rejected = 0;  // refused for good by the destination
+  uint64_t rejected = 0;   // refused for good by the destination
+  uint64_t skipped = 0;    // the sink's format cannot express them (not counted as delivered)
+  uint64_t truncated = 0;  // delivered, cut to the destination's size limit
   uint64_t dropped_queue_full = 0;
   uint64_t dropped_rate_limited = 0;
   uint64_t dropped_at_shutdown = 0;  // still queued or retrying when the drain time ran out

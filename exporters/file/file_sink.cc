@@ -136,30 +136,32 @@ std::string FileSink::WriteAll(std::string_view data) {
 }
 
 DeliveryResult FileSink::Deliver(std::span<const ExportItemPtr> items) {
-  size_t written = 0;
+  size_t written = 0;    // items done: in the file, or skipped
+  uint64_t skipped = 0;  // of those, the ones the format cannot express
   if (resume_first_ != nullptr && !items.empty() && items.front() == resume_first_) {
     written = std::min(resume_written_, items.size());
+    skipped = resume_skipped_;
   }
   resume_first_.reset();
   resume_written_ = 0;
+  resume_skipped_ = 0;
 
   size_t chunk_items = 0;
+  uint64_t chunk_skipped = 0;
   chunk_.clear();
   auto fail = [&](std::string error) {
     resume_first_ = items.empty() ? nullptr : items.front();
     resume_written_ = written;
+    resume_skipped_ = skipped;
     return DeliveryResult{Delivery::kRetry, std::move(error)};
   };
   auto flush = [&]() -> std::string {
-    if (chunk_.empty()) {
-      written += chunk_items;
-      chunk_items = 0;
-      return "";
-    }
-    std::string error = WriteAll(chunk_);
+    std::string error = chunk_.empty() ? "" : WriteAll(chunk_);
     if (error.empty()) {
       written += chunk_items;
+      skipped += chunk_skipped;
       chunk_items = 0;
+      chunk_skipped = 0;
       chunk_.clear();
     }
     return error;
@@ -169,7 +171,7 @@ DeliveryResult FileSink::Deliver(std::span<const ExportItemPtr> items) {
   for (size_t i = written; i < items.size(); ++i) {
     line_.clear();
     if (!formatter_->Format(*items[i], line_)) {
-      ++skipped_;
+      ++chunk_skipped;
       ++chunk_items;
       continue;
     }
@@ -188,7 +190,7 @@ DeliveryResult FileSink::Deliver(std::span<const ExportItemPtr> items) {
   if (options_.fsync && ::fdatasync(fd_) != 0) {
     return fail("cannot sync " + options_.path + ": " + ErrnoText(errno));
   }
-  return {};
+  return Delivered(skipped);
 }
 
 }  // namespace apisensor::exporters

@@ -30,10 +30,9 @@ class FileSink final : public Sink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
 
+  // Items the format cannot express (never for json and ocsf) are left out of the file
+  // (DeliveryResult::skipped).
   DeliveryResult Deliver(std::span<const ExportItemPtr> items) override;
-
-  // Items the format could not express (never for json and ocsf), skipped.
-  uint64_t skipped() const { return skipped_; }
 
  private:
   // Opens options_.path for appending; "" or one sentence.
@@ -51,9 +50,9 @@ class FileSink final : public Sink {
   // A batch the runner is retrying: how many of its items are already in the file.
   ExportItemPtr resume_first_;
   size_t resume_written_ = 0;
+  uint64_t resume_skipped_ = 0;
   std::string line_;
   std::string chunk_;
-  uint64_t skipped_ = 0;
 };
 
 // Creates `dir` and any missing parent with mode 0750; "" or one sentence.

@@ -131,9 +131,9 @@ std::string HecSink::TransportError(int code) const {
 }
 
 DeliveryResult HecSink::Deliver(std::span<const ExportItemPtr> items) {
-  if (WriteHecBatch(items, *formatter_, config_.metadata, body_) == 0) {
-    return {Delivery::kRejected, "the format cannot express any item of this batch."};
-  }
+  const size_t written = WriteHecBatch(items, *formatter_, config_.metadata, body_);
+  const uint64_t skipped = items.size() - written;  // the format cannot express them
+  if (written == 0) return Delivered(skipped);
   const std::string* payload = &body_;
   if (config_.gzip) {
     if (!Gzip(body_, gzipped_)) return Retry("cannot gzip the batch (out of memory).");
@@ -145,10 +145,11 @@ DeliveryResult HecSink::Deliver(std::span<const ExportItemPtr> items) {
   DeliveryResult result = ClassifyEventReply(reply.status, parsed, context_);
   // A token without indexer acknowledgement answers without an ackId: Splunk took the batch
   // and will not say more, so it is delivered.
-  if (result.outcome != Delivery::kDelivered || !config_.ack || !parsed.ack_id) {
-    return Scrubbed(std::move(result));
+  if (result.outcome == Delivery::kDelivered && config_.ack && parsed.ack_id) {
+    result = AwaitAck(*parsed.ack_id);
   }
-  return Scrubbed(AwaitAck(*parsed.ack_id));
+  result.skipped = skipped;
+  return Scrubbed(std::move(result));
 }
 
 DeliveryResult HecSink::AwaitAck(uint64_t ack_id) {

@@ -67,10 +67,7 @@ DeliveryResult SyslogSink::Deliver(std::span<const ExportItemPtr> items) {
       pending_bytes = 0;
     }
   }
-  // Counted once the batch went out, so a retried batch is not counted twice.
-  truncated_.fetch_add(truncated, std::memory_order_relaxed);
-  unformattable_.fetch_add(unformattable, std::memory_order_relaxed);
-  return {};
+  return Delivered(unformattable, truncated);
 }
 
 }  // namespace apisensor::exporters::syslog

@@ -37,20 +37,15 @@ class SyslogSink final : public Sink {
   SyslogSink(SyslogSinkOptions options, std::unique_ptr<Formatter> formatter);
   ~SyslogSink() override;
 
+  // Messages longer than max_message_bytes are cut (DeliveryResult::truncated); items the
+  // format cannot express are sent as nothing (DeliveryResult::skipped).
   DeliveryResult Deliver(std::span<const ExportItemPtr> items) override;
-
-  // Delivered messages that were cut to max_message_bytes, and items the format could not
-  // express (sent as nothing).
-  uint64_t truncated() const { return truncated_.load(std::memory_order_relaxed); }
-  uint64_t unformattable() const { return unformattable_.load(std::memory_order_relaxed); }
 
  private:
   SyslogSinkOptions options_;
   std::unique_ptr<Formatter> formatter_;
   std::unique_ptr<Transport> transport_;
   std::vector<std::string> messages_;
-  std::atomic<uint64_t> truncated_{0};
-  std::atomic<uint64_t> unformattable_{0};
 };
 
 // The sink's hostname when none is configured: this machine's name.

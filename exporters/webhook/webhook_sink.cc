@@ -93,18 +93,19 @@ std::string WebhookSink::DescribeFailure(int error_code) const {
 DeliveryResult WebhookSink::Deliver(std::span<const ExportItemPtr> items) {
   body_.assign("[");
   size_t formatted = 0;
+  uint64_t skipped = 0;
   for (const ExportItemPtr& item : items) {
     const size_t mark = body_.size();
     if (formatted > 0) body_.push_back(',');
     if (!formatter_->Format(*item, body_)) {
       body_.resize(mark);
-      ++skipped_;
+      ++skipped;
       continue;
     }
     ++formatted;
   }
   body_.push_back(']');
-  if (formatted == 0) return {};
+  if (formatted == 0) return Delivered(skipped);
 
   const std::string timestamp = std::to_string(std::time(nullptr));
   httplib::Request req;
@@ -136,7 +137,7 @@ DeliveryResult WebhookSink::Deliver(std::span<const ExportItemPtr> items) {
   body_.swap(req.body);
   if (!answered) return {Delivery::kRetry, DescribeFailure(static_cast<int>(failure))};
   const int status = res.status;
-  if (status >= 200 && status < 300) return {};
+  if (status >= 200 && status < 300) return Delivered(skipped);
   const std::string reason = Reason(reply);
   std::string error = options_.url.origin() + " answered " + std::to_string(status) +
                       (reason.empty() ? "" : ": " + reason);

@@ -39,9 +39,8 @@ class WebhookSink final : public Sink {
   WebhookSink(const WebhookSink&) = delete;
   WebhookSink& operator=(const WebhookSink&) = delete;
 
+  // Items the format cannot express are left out of the body (DeliveryResult::skipped).
   DeliveryResult Deliver(std::span<const ExportItemPtr> items) override;
-
-  uint64_t skipped() const { return skipped_; }  // items the format cannot express
 
  private:
   std::string DescribeFailure(int error) const;
@@ -51,7 +50,6 @@ class WebhookSink final : public Sink {
   std::unique_ptr<httplib::ClientImpl> client_;  // kept across batches: one connection reused
   httplib::SSLClient* tls_ = nullptr;            // client_ itself for https
   std::string body_;
-  uint64_t skipped_ = 0;
 };
 
 }  // namespace apisensor::exporters

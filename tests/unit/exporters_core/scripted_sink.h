@@ -23,6 +23,8 @@ class ScriptedSink final : public Sink {
     int holding = 0;                                  // calls currently blocked
     std::vector<std::vector<std::string>> delivered;  // finding ids per delivered batch
     int calls = 0;
+    uint64_t skipped_per_batch = 0;    // reported with each delivered batch
+    uint64_t truncated_per_batch = 0;  // likewise
   };
 
   explicit ScriptedSink(Shared& shared) : shared_(shared) {}
@@ -50,7 +52,10 @@ class ScriptedSink final : public Sink {
       }
       shared_.delivered.push_back(std::move(ids));
     }
-    return {outcome, outcome == Delivery::kDelivered ? "" : "the destination said no"};
+    if (outcome == Delivery::kDelivered) {
+      return Delivered(shared_.skipped_per_batch, shared_.truncated_per_batch);
+    }
+    return {outcome, "the destination said no"};
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -96,6 +97,29 @@ TEST(SinkRunner, RejectedBatchesAreCountedNotRetried) {
   EXPECT_EQ(runner.stats().delivered, 2u);
   EXPECT_EQ(runner.stats().retries, 0u);
   EXPECT_EQ(runner.last_error(), "the destination said no");
+}
+
+TEST(SinkRunner, ItemsASinkSkipsOrCutsAreCountedApartFromDelivered) {
+  ScriptedSink::Shared shared;
+  shared.script = {Delivery::kRetry};  // counted once, when the batch finally goes out
+  shared.skipped_per_batch = 1;
+  shared.truncated_per_batch = 2;
+  SinkOptions o = FastOptions();
+  o.max_batch = 3;
+  SinkRunner runner(o, std::make_unique<ScriptedSink>(shared), [](const std::string&) {});
+  runner.Offer(Findings(6));
+  ASSERT_TRUE(runner.WaitIdle(5000));
+  const SinkStats s = runner.stats();
+  EXPECT_EQ(s.delivered, 4u);
+  EXPECT_EQ(s.skipped, 2u);
+  EXPECT_EQ(s.truncated, 4u);
+  std::vector<metrics::Counter> counters;
+  runner.AppendCounters(counters);
+  std::map<std::string, uint64_t> by_name;
+  for (const metrics::Counter& c : counters) by_name[c.name] = c.value;
+  EXPECT_EQ(by_name["export_skipped_unformattable"], 2u);
+  EXPECT_EQ(by_name["export_truncated"], 4u);
+  EXPECT_EQ(by_name["export_delivered"], 4u);
 }
 
 TEST(SinkRunner, AFullQueueDropsAndCountsWithoutBlockingTheCaller) {

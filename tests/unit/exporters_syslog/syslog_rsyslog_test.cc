@@ -320,7 +320,8 @@ TEST_P(EveryTransport, FindingsAndExchangesArriveFieldForField) {
   const std::vector<ExportItemPtr> batch = {Item(nasty), Item(long_one), Item(v6), Item(exchange)};
   const DeliveryResult result = sink->Deliver(batch);
   ASSERT_EQ(result.outcome, Delivery::kDelivered) << result.error;
-  EXPECT_EQ(sink->truncated(), 0u);
+  EXPECT_EQ(result.truncated, 0u);
+  EXPECT_EQ(result.skipped, 0u);
 
   const std::vector<ReceivedMessage> got = receiver().WaitFor(FromHost(host), 4, 5s);
   ASSERT_EQ(got.size(), 4u);
@@ -378,9 +379,9 @@ TEST_F(SyslogToRsyslog, UdpCutsLongMessagesToTheLimitAndCountsThem) {
   auto sink = MakeSink(TransportKind::kUdp, receiver().udp_port(), host, nullptr, 2048);
   const findings::Finding long_one = LongFinding("cut-long");
   const findings::Finding short_one = Ipv6Finding("cut-short");
-  ASSERT_EQ(sink->Deliver(std::vector{Item(long_one), Item(short_one)}).outcome,
-            Delivery::kDelivered);
-  EXPECT_EQ(sink->truncated(), 1u);
+  const DeliveryResult result = sink->Deliver(std::vector{Item(long_one), Item(short_one)});
+  ASSERT_EQ(result.outcome, Delivery::kDelivered);
+  EXPECT_EQ(result.truncated, 1u);
   const std::vector<ReceivedMessage> got = receiver().WaitFor(FromHost(host), 2, 5s);
   ASSERT_EQ(got.size(), 2u);
   std::string full_cef;
@@ -405,7 +406,8 @@ TEST_F(SyslogToRsyslog, OcsfEventsArriveWholeAndValid) {
   const std::vector batch = {Item(NastyFinding("ocsf-finding")), Item(NastyExchange())};
   const DeliveryResult result = sink->Deliver(batch);
   ASSERT_EQ(result.outcome, Delivery::kDelivered) << result.error;
-  EXPECT_EQ(sink->truncated(), 0u);
+  EXPECT_EQ(result.truncated, 0u);
+  EXPECT_EQ(result.skipped, 0u);
   const std::vector<ReceivedMessage> got = receiver().WaitFor(FromHost(host), 2, 5s);
   ASSERT_EQ(got.size(), 2u);
   std::set<int> classes;
