@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "agent/inventory/endpoint_codec.h"
+#include "agent/store/finding_columns.h"
 
 namespace apisensor::collector {
 namespace {
@@ -127,34 +128,6 @@ bool DecodeStrings(std::string_view text, std::vector<std::string>& out) {
   return true;
 }
 
-std::string EncodeEvidence(const findings::Finding& f) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartArray();
-  for (const auto& [key, value] : f.evidence) {
-    w.StartArray();
-    String(w, key);
-    String(w, value);
-    w.EndArray();
-  }
-  w.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-bool DecodeEvidence(std::string_view text, findings::Finding& out) {
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsArray()) return false;
-  for (const auto& pair : doc.GetArray()) {
-    if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString() || !pair[1].IsString()) {
-      return false;
-    }
-    out.evidence.emplace_back(std::string(pair[0].GetString(), pair[0].GetStringLength()),
-                              std::string(pair[1].GetString(), pair[1].GetStringLength()));
-  }
-  return true;
-}
-
 std::string EncodeCounters(const std::vector<AgentCounter>& counters) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -206,17 +179,6 @@ void RollbackQuietly(store::Database& db) {
   }
 }
 
-bool SeverityFromName(std::string_view name, findings::Severity& out) {
-  for (int i = 0; i <= static_cast<int>(findings::Severity::kCritical); ++i) {
-    const auto s = static_cast<findings::Severity>(i);
-    if (findings::SeverityName(s) == name) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 struct CollectorStore::Statements {
@@ -251,12 +213,14 @@ struct CollectorStore::Statements {
             "process=?4, port=?5, hosts=?6, requests=?7, first_seen=?8, last_seen=?9, specs=?10, "
             "endpoints_dropped=?11, k8s=?12")),
         finding(db.Prepare(
-            "INSERT INTO agent_findings(agent_id, id, type, severity, owasp, title, description, "
-            "service, endpoint, caller, first_seen, last_seen, count, evidence, k8s, caller_k8s) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON "
-            "CONFLICT(agent_id, id) DO UPDATE SET type=?3, severity=?4, owasp=?5, title=?6, "
-            "description=?7, service=?8, endpoint=?9, caller=?10, first_seen=?11, last_seen=?12, "
-            "count=?13, evidence=?14, k8s=?15, caller_k8s=?16")) {}
+            (std::string("INSERT INTO agent_findings(agent_id, ") + store::kFindingColumns +
+             ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON "
+             "CONFLICT(agent_id, id) DO UPDATE SET type=?3, severity=?4, owasp=?5, title=?6, "
+             "description=?7, service=?8, endpoint=?9, caller=?10, first_seen=?11, "
+             "last_seen=?12, count=?13, evidence=?14, k8s=?15, caller_k8s=?16")
+                .c_str())) {
+    static_assert(store::kFindingColumnCount == 15, "the finding statement names ?2 .. ?16");
+  }
 
   store::Statement agent;
   store::Statement instance;
@@ -371,23 +335,9 @@ void CollectorStore::Commit(const AgentInfo& info, const DecodedBatch& batch,
           .Run();
     }
     for (const findings::Finding& f : batch.findings) {
-      s.finding.Bind(1, agent)
-          .Bind(2, f.id)
-          .Bind(3, f.type)
-          .Bind(4, findings::SeverityName(f.severity))
-          .Bind(5, f.owasp)
-          .Bind(6, f.title)
-          .Bind(7, f.description)
-          .Bind(8, f.service)
-          .Bind(9, f.endpoint)
-          .Bind(10, f.caller)
-          .Bind(11, I(f.first_seen_ns))
-          .Bind(12, I(f.last_seen_ns))
-          .Bind(13, I(f.count))
-          .Bind(14, EncodeEvidence(f))
-          .Bind(15, k8s::WorkloadText(f.k8s))
-          .Bind(16, k8s::WorkloadText(f.caller_k8s))
-          .Run();
+      s.finding.Bind(1, agent);
+      store::BindFinding(s.finding, 2, f);
+      s.finding.Run();
     }
     db_.Exec("COMMIT");
   } catch (...) {
@@ -499,26 +449,12 @@ CollectorStoredState CollectorStore::Load(const schema::SchemaLimits& limits) {
   }
 
   store::Statement f = db_.Prepare(
-      "SELECT agent_id, id, type, severity, owasp, title, description, service, endpoint, caller, "
-      "first_seen, last_seen, count, evidence, k8s, caller_k8s FROM agent_findings");
+      (std::string("SELECT agent_id, ") + store::kFindingColumns + " FROM agent_findings").c_str());
   while (f.Step()) {
     DecodedBatch* batch = owner(f.Text(0));
     if (batch == nullptr) continue;
     findings::Finding finding;
-    finding.id = f.Text(1);
-    finding.type = f.Text(2);
-    finding.owasp = f.Text(4);
-    finding.title = f.Text(5);
-    finding.description = f.Text(6);
-    finding.service = f.Text(7);
-    finding.endpoint = f.Text(8);
-    finding.caller = f.Text(9);
-    finding.first_seen_ns = U(f.Int(10));
-    finding.last_seen_ns = U(f.Int(11));
-    finding.count = U(f.Int(12));
-    if (!SeverityFromName(f.Text(3), finding.severity) || !DecodeEvidence(f.Text(13), finding) ||
-        !k8s::ParseWorkloadText(f.Text(14), finding.k8s) ||
-        !k8s::ParseWorkloadText(f.Text(15), finding.caller_k8s)) {
+    if (!store::ReadFinding(f, 1, finding)) {
       ++state.unreadable_rows;
       continue;
     }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "agent/inventory/endpoint_codec.h"
+#include "agent/store/finding_columns.h"
 
 namespace apisensor::store {
 namespace {
@@ -104,41 +105,6 @@ bool DecodeDeclared(std::string_view text, inventory::DeclaredInfo& out) {
          text_of("spec", out.spec);
 }
 
-std::string EncodeEvidence(const findings::Finding& f) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartArray();
-  for (const auto& [key, value] : f.evidence) {
-    w.StartArray();
-    w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    w.EndArray();
-  }
-  w.EndArray();
-  return buffer.GetString();
-}
-
-bool DecodeEvidence(std::string_view text, findings::Finding& out) {
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsArray()) return false;
-  for (const auto& pair : doc.GetArray()) {
-    if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString() || !pair[1].IsString()) {
-      return false;
-    }
-    out.evidence.emplace_back(pair[0].GetString(), pair[1].GetString());
-  }
-  return true;
-}
-
-findings::Severity SeverityFromName(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(findings::Severity::kCritical); ++i) {
-    const auto s = static_cast<findings::Severity>(i);
-    if (findings::SeverityName(s) == name) return s;
-  }
-  return findings::Severity::kInfo;
-}
-
 int64_t AsInt(uint64_t v) { return static_cast<int64_t>(v); }
 
 }  // namespace
@@ -212,29 +178,16 @@ void InventoryStore::Write(const StoreBatch& batch) {
     }
     Statement remove = db_.Prepare("DELETE FROM endpoints WHERE id = ?1");
     for (const std::string& id : batch.removed_endpoint_ids) remove.Bind(1, id).Run();
+    static_assert(kFindingColumnCount == 15, "the statement below names ?1 .. ?15");
     Statement finding = db_.Prepare(
-        "INSERT INTO findings(id, type, severity, owasp, title, description, service, endpoint, "
-        "caller, first_seen, last_seen, count, evidence, k8s, caller_k8s) VALUES(?1, ?2, ?3, ?4, "
-        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT(id) DO UPDATE SET "
-        "severity=?3, title=?5, description=?6, first_seen=?10, last_seen=?11, count=?12, "
-        "evidence=?13, k8s=?14, caller_k8s=?15");
+        (std::string("INSERT INTO findings(") + kFindingColumns +
+         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON "
+         "CONFLICT(id) DO UPDATE SET severity=?3, title=?5, description=?6, first_seen=?10, "
+         "last_seen=?11, count=?12, evidence=?13, k8s=?14, caller_k8s=?15")
+            .c_str());
     for (const findings::Finding& f : batch.findings) {
-      finding.Bind(1, f.id)
-          .Bind(2, f.type)
-          .Bind(3, findings::SeverityName(f.severity))
-          .Bind(4, f.owasp)
-          .Bind(5, f.title)
-          .Bind(6, f.description)
-          .Bind(7, f.service)
-          .Bind(8, f.endpoint)
-          .Bind(9, f.caller)
-          .Bind(10, AsInt(f.first_seen_ns))
-          .Bind(11, AsInt(f.last_seen_ns))
-          .Bind(12, AsInt(f.count))
-          .Bind(13, EncodeEvidence(f))
-          .Bind(14, k8s::WorkloadText(f.k8s))
-          .Bind(15, k8s::WorkloadText(f.caller_k8s))
-          .Run();
+      BindFinding(finding, 1, f);
+      finding.Run();
     }
     db_.Exec("COMMIT");
   } catch (...) {
@@ -283,25 +236,10 @@ StoredState InventoryStore::Load(const schema::SchemaLimits& limits) {
     }
     state.endpoints.push_back(std::move(r));
   }
-  Statement f = db_.Prepare(
-      "SELECT id, type, severity, owasp, title, description, service, endpoint, caller, "
-      "first_seen, last_seen, count, evidence, k8s, caller_k8s FROM findings");
+  Statement f = db_.Prepare((std::string("SELECT ") + kFindingColumns + " FROM findings").c_str());
   while (f.Step()) {
     findings::Finding finding;
-    finding.id = f.Text(0);
-    finding.type = f.Text(1);
-    finding.severity = SeverityFromName(f.Text(2));
-    finding.owasp = f.Text(3);
-    finding.title = f.Text(4);
-    finding.description = f.Text(5);
-    finding.service = f.Text(6);
-    finding.endpoint = f.Text(7);
-    finding.caller = f.Text(8);
-    finding.first_seen_ns = static_cast<uint64_t>(f.Int(9));
-    finding.last_seen_ns = static_cast<uint64_t>(f.Int(10));
-    finding.count = static_cast<uint64_t>(f.Int(11));
-    if (!DecodeEvidence(f.Text(12), finding) || !k8s::ParseWorkloadText(f.Text(13), finding.k8s) ||
-        !k8s::ParseWorkloadText(f.Text(14), finding.caller_k8s)) {
+    if (!ReadFinding(f, 0, finding)) {
       ++state.unreadable_rows;
       continue;
     }

@@ -159,6 +159,33 @@ TEST_F(StoreTest, UnreadableRowsAreSkippedAndCounted) {
   EXPECT_EQ(state.unreadable_rows, 1u);
 }
 
+// Findings rows are read as the collector reads them: a severity that is no known name makes the
+// row unreadable (not silently "info"), and evidence keeps every byte, NUL included.
+TEST_F(StoreTest, FindingsWithAnUnknownSeverityAreUnreadableAndEvidenceKeepsEveryByte) {
+  {
+    InventoryStore store(path_);
+    StoreBatch batch;
+    findings::Finding a;
+    a.id = "aaaaaaaaaaaaaaaa";
+    a.type = "unauthenticated_access";
+    a.severity = findings::Severity::kHigh;
+    a.evidence = {{"header", std::string("x\0y", 3)}};
+    findings::Finding b = a;
+    b.id = "bbbbbbbbbbbbbbbb";
+    batch.findings = {a, b};
+    store.Write(batch);
+    Database db(path_);
+    db.Exec("UPDATE findings SET severity = 'severe' WHERE id = 'bbbbbbbbbbbbbbbb'");
+  }
+  InventoryStore reopened(path_);
+  const StoredState state = reopened.Load({});
+  ASSERT_EQ(state.findings.size(), 1u);
+  EXPECT_EQ(state.findings[0].id, "aaaaaaaaaaaaaaaa");
+  EXPECT_EQ(state.findings[0].severity, findings::Severity::kHigh);
+  EXPECT_EQ(state.findings[0].evidence[0].second, std::string("x\0y", 3));
+  EXPECT_EQ(state.unreadable_rows, 1u);
+}
+
 TEST_F(StoreTest, WriterCoalescesAndFlushes) {
   InventoryStore store(path_);
   {
