@@ -1,6 +1,7 @@
 #include "exporters/json/exchange_json.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -30,17 +31,29 @@ bool SameNameEarlier(const std::vector<http::Header>& headers, size_t i) {
   return false;
 }
 
-// True when a byte of `word` cannot be copied as is into a JSON string: a control character,
-// '"', '\\', or a non-ASCII byte (which has to be checked as UTF-8). Bit tricks on eight bytes at
-// once, because nearly all text is plain ASCII and a byte-by-byte test dominated the cost.
-bool NeedsCare(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  // Non-zero iff some byte of `v` is below `n` (n <= 0x80).
-  const auto has_less = [](uint64_t v, uint64_t n) { return (v - kOnes * n) & ~v & kHigh; };
-  return ((word & kHigh) | has_less(word, 0x20) | has_less(word ^ (kOnes * '"'), 1) |
-          has_less(word ^ (kOnes * '\\'), 1)) != 0;
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kSpaces = kOnes * ' ';
+
+// The bytes of `word` (loaded little-endian) that cannot be copied as is into a JSON string: a
+// control character, '"', '\\', or a non-ASCII byte (which has to be checked as UTF-8), each as
+// its high bit. Bit tricks on eight bytes at once, because nearly all text is plain ASCII and a
+// byte-by-byte test dominated the cost. A borrow can flag a plain byte above a flagged one, never
+// below: the lowest flag is exact, and that is the only one used.
+uint64_t CareMask(uint64_t word) {
+  constexpr uint64_t kHigh = kOnes * 0x80;
+  // The high bit of each byte of `v` below `n` (n <= 0x80), and maybe of bytes above those.
+  const auto less = [](uint64_t v, uint64_t n) { return (v - kOnes * n) & ~v & kHigh; };
+  return (word & kHigh) | less(word, 0x20) | less(word ^ (kOnes * '"'), 1) |
+         less(word ^ (kOnes * '\\'), 1);
 }
+
+uint64_t LoadWord(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof(word));  // unaligned load without aliasing trouble
+  return word;
+}
+
+bool IsPlain(uint8_t c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
 // Writes the escape RFC 8259 requires for `c` (a control character, '"' or '\\') at `p`, in the
 // short form where there is one; returns the end. At most 6 bytes.
@@ -99,24 +112,32 @@ char* PutStringContent(char* p, std::string_view s) {
       p += end - copied;
     }
   };
+  const size_t n = s.size();
   size_t i = 0;
-  while (i < s.size()) {
-    if (i + sizeof(uint64_t) <= s.size()) {
-      uint64_t word;
-      std::memcpy(&word, s.data() + i, sizeof(word));  // unaligned load without aliasing trouble
-      if (!NeedsCare(word)) {
-        i += sizeof(word);
+  while (i < n) {
+    // Skip to the next byte that needs care, eight at a time; the last few through one load that
+    // overlaps bytes already checked (made spaces). Strings under eight bytes go byte by byte.
+    if (i + 8 <= n) {
+      const uint64_t care = CareMask(LoadWord(s.data() + i));
+      if (care == 0) {
+        i += 8;
         continue;
       }
-    }
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      i += static_cast<size_t>(std::countr_zero(care)) / 8;
+    } else if (n >= 8) {
+      const unsigned seen_bits = 8 * static_cast<unsigned>(8 - (n - i));  // 8 .. 56
+      const uint64_t care =
+          CareMask((LoadWord(s.data() + n - 8) >> seen_bits) | (kSpaces << (64 - seen_bits)));
+      if (care == 0) break;
+      i += static_cast<size_t>(std::countr_zero(care)) / 8;
+    } else if (IsPlain(static_cast<uint8_t>(s[i]))) {
       ++i;
       continue;
     }
+    const auto c = static_cast<uint8_t>(s[i]);
     if (c >= 0x80) {
-      if (const size_t n = Utf8SequenceLength(s, i); n != 0) {
-        i += n;
+      if (const size_t length = Utf8SequenceLength(s, i); length != 0) {
+        i += length;
         continue;
       }
     }

@@ -298,6 +298,38 @@ TEST(ExchangeJsonTest, AppendsAndReusesAcrossCalls) {
   EXPECT_EQ(first, AppendOne(a));
 }
 
+// Every length up to a few words, every position of a byte that needs care: what a reader
+// decodes is the input with invalid UTF-8 replaced, nothing more or less.
+TEST(ExchangeJsonTest, HeaderValuesDecodeToTheirValidUtf8Text) {
+  uint64_t state = 0x9E3779B97F4A7C15ULL;
+  const auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string special =
+      std::string("\0\x01\x1f \"\\\x7f\x80\xbf\xc3\xa9\xe2\x82\xac\xf0\x9f\x98", 17);
+  ExchangeJsonWriter w;
+  std::string scratch;
+  for (int round = 0; round < 3000; ++round) {
+    std::string value(next() % 40, 'a');
+    for (char& c : value) {
+      const uint64_t r = next();
+      c = r % 4 == 0 ? special[(r >> 8) % special.size()] : static_cast<char>('a' + (r >> 8) % 26);
+    }
+    ExchangeRecord r = SampleRecord();
+    r.http.request.headers = {{"x-v", value}};
+    std::string line;
+    w.Append(r, line);
+    const rapidjson::Document d = Parse(line);
+    const auto& got = d["request"]["headers"]["x-v"];
+    ASSERT_EQ(std::string(got.GetString(), got.GetStringLength()),
+              std::string(ValidUtf8(value, scratch)))
+        << "round " << round;
+  }
+}
+
 TEST(ExchangeJsonTest, BufferedLinesAccumulateUntilCleared) {
   ExchangeJsonWriter w;
   ExchangeRecord r = SampleRecord();
