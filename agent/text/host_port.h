@@ -61,6 +61,44 @@ inline std::optional<uint16_t> ParsePort(std::string_view text) {
   return static_cast<uint16_t>(value);
 }
 
+struct UrlAuthority {
+  std::string_view host;  // without brackets
+  bool bracketed = false;
+  uint16_t port = 0;  // the URL's, else `default_port`
+};
+
+// The authority of an http(s) URL a config names ("host", "host:port", "[v6]:port", no
+// userinfo), or nullopt with `error` saying what is wrong, phrased to follow the setting's name
+// ("url has no host"). An IPv6 address must be in brackets, and a ':' must be followed by a port.
+inline std::optional<UrlAuthority> ParseUrlAuthority(std::string_view authority,
+                                                     uint16_t default_port, std::string& error) {
+  const std::optional<HostPortParts> split = SplitHostPort(authority);
+  if (!split) {
+    error = authority.find(']') == std::string_view::npos
+                ? "has an IPv6 address without its closing ]"
+                : "has text after the IPv6 address that is not a :port";
+    return std::nullopt;
+  }
+  if (!split->bracketed && split->host.find(':') != std::string_view::npos) {
+    error = "has an IPv6 address without brackets (write it as [address]:port)";
+    return std::nullopt;
+  }
+  if (split->host.empty()) {
+    error = "has no host";
+    return std::nullopt;
+  }
+  UrlAuthority out{split->host, split->bracketed, default_port};
+  if (split->has_port) {
+    const std::optional<uint16_t> port = ParsePort(split->port);
+    if (!port) {
+      error = "has a port that is not between 1 and 65535";
+      return std::nullopt;
+    }
+    out.port = *port;
+  }
+  return out;
+}
+
 // True when `host` (a name or an address, IPv6 with or without brackets) is this machine:
 // "localhost", 127.0.0.0/8 or ::1. Where plain text may carry a secret, or a listener may go
 // without a token, this is the only place it may.

@@ -50,32 +50,16 @@ std::optional<HecUrl> ParseHecUrl(std::string_view url, std::string& error) {
     return std::nullopt;
   }
 
-  const std::optional<text::HostPortParts> split = text::SplitHostPort(authority);
-  if (!split) {
-    error = authority.find(']') == std::string_view::npos
-                ? "has an IPv6 address without its closing ]"
-                : "has text after the IPv6 address that is not a :port";
-    return std::nullopt;
-  }
-  if (split->host.empty()) {
-    error = "has no host";
-    return std::nullopt;
-  }
-  if (!split->bracketed && !std::all_of(split->host.begin(), split->host.end(), ValidHostChar)) {
+  const std::optional<text::UrlAuthority> parsed =
+      text::ParseUrlAuthority(authority, out.tls ? 443 : 80, error);
+  if (!parsed) return std::nullopt;
+  if (!parsed->bracketed && !std::all_of(parsed->host.begin(), parsed->host.end(), ValidHostChar)) {
     error = "has an invalid host name";
     return std::nullopt;
   }
   // Kept in brackets: the host goes back into URLs and the Host header as it came.
-  out.host = split->bracketed ? "[" + std::string(split->host) + "]" : std::string(split->host);
-  out.port = out.tls ? 443 : 80;
-  if (split->has_port) {
-    const std::optional<uint16_t> port = text::ParsePort(split->port);
-    if (!port) {
-      error = "has an invalid port (1 to 65535)";
-      return std::nullopt;
-    }
-    out.port = *port;
-  }
+  out.host = parsed->bracketed ? "[" + std::string(parsed->host) + "]" : std::string(parsed->host);
+  out.port = parsed->port;
 
   if (const size_t hash = path.find('#'); hash != std::string_view::npos)
     path = path.substr(0, hash);

@@ -44,31 +44,11 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url, std::string& e
     error = "must not carry a user or password (put credentials in secret_file or headers)";
     return std::nullopt;
   }
-  const std::optional<text::HostPortParts> split = text::SplitHostPort(authority);
-  if (!split) {
-    error = authority.find(']') == std::string_view::npos
-                ? "has an IPv6 address without its closing ]"
-                : "has text after the IPv6 address";
-    return std::nullopt;
-  }
-  if (!split->bracketed && split->host.find(':') != std::string_view::npos) {
-    error = "has an IPv6 address without brackets (write it as [address]:port)";
-    return std::nullopt;
-  }
-  if (split->host.empty()) {
-    error = "has no host";
-    return std::nullopt;
-  }
-  out.host = std::string(split->host);
-  out.port = out.https ? 443 : 80;
-  if (split->has_port) {  // an empty port is as wrong as a bad one
-    const std::optional<uint16_t> port = text::ParsePort(split->port);
-    if (!port) {
-      error = "has a port that is not between 1 and 65535";
-      return std::nullopt;
-    }
-    out.port = *port;
-  }
+  const std::optional<text::UrlAuthority> parsed =
+      text::ParseUrlAuthority(authority, out.https ? 443 : 80, error);
+  if (!parsed) return std::nullopt;
+  out.host = std::string(parsed->host);
+  out.port = parsed->port;
   return out;
 }
 

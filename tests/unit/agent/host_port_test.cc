@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace apisensor::text {
 namespace {
 
@@ -61,6 +65,32 @@ TEST(IsLoopbackHostTest, LocalhostLoopbackNetworksOnly) {
   for (std::string_view remote : {"", "10.0.0.1", "128.0.0.1", "127.example.com", "::2", "[::]",
                                   "localhost.example.com", "0.0.0.0"}) {
     EXPECT_FALSE(IsLoopbackHost(remote)) << remote;
+  }
+}
+
+TEST(ParseUrlAuthorityTest, HostPortOrOneSentenceSayingWhatIsWrong) {
+  std::string error;
+  std::optional<UrlAuthority> a = ParseUrlAuthority("siem.example", 443, error);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->host, "siem.example");
+  EXPECT_EQ(a->port, 443);
+  a = ParseUrlAuthority("[2001:db8::1]:8443", 443, error);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->host, "2001:db8::1");
+  EXPECT_TRUE(a->bracketed);
+  EXPECT_EQ(a->port, 8443);
+  for (const auto& [authority, why] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"[::1", "has an IPv6 address without its closing ]"},
+           {"[::1]x", "has text after the IPv6 address that is not a :port"},
+           {"fe80::1:80", "has an IPv6 address without brackets (write it as [address]:port)"},
+           {"", "has no host"},
+           {":80", "has no host"},
+           {"siem.example:", "has a port that is not between 1 and 65535"},
+           {"siem.example:0", "has a port that is not between 1 and 65535"},
+       }) {
+    error.clear();
+    EXPECT_FALSE(ParseUrlAuthority(authority, 80, error).has_value()) << authority;
+    EXPECT_EQ(error, why) << authority;
   }
 }
 

@@ -53,7 +53,8 @@ TEST_F(HecConfig, EachMistakeIsOneSentenceNamingTheSetting) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"{token_file: " + token + "}", "test.yaml: sinks[0].url is required"},
       {Yaml("url: 'splunk:8088'"), "sinks[0].url must start with https:// or http://"},
-      {Yaml("url: 'https://splunk:99999'"), "sinks[0].url has an invalid port"},
+      {Yaml("url: 'https://splunk:99999'"),
+       "sinks[0].url has a port that is not between 1 and 65535"},
       {"{url: 'https://splunk:8088'}", "sinks[0].token_file is required"},
       {"{url: 'https://s:8088', token_file: " + missing_token + "}",
        "sinks[0].token_file names a file that cannot be read: " + missing_token},
