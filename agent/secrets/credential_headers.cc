@@ -21,7 +21,9 @@ constexpr std::array<std::string_view, 7> kOpaqueNames = {
     "x-amz-security-token",
 };
 
-// Whether `name` contains "token", "secret", "password", "api-key", "apikey", "session" or "auth".
+// Whether `name` contains "token", "secret", "password", "api-key", "apikey", "api_key",
+// "session" or "auth", or ends in "key" after a separator (x-functions-key,
+// ocp-apim-subscription-key) or is just "key".
 // One pass that compares only where a part's first letter appears: this runs for every header of
 // every exchange, and nearly all of them (host, accept, content-type...) contain none.
 constexpr bool HasOpaqueNamePart(std::string_view name) {
@@ -29,9 +31,13 @@ constexpr bool HasOpaqueNamePart(std::string_view name) {
     const std::string_view rest = name.substr(i);
     switch (name[i]) {
       case 'a':
-        if (rest.starts_with("auth") || rest.starts_with("api-key") || rest.starts_with("apikey")) {
+        if (rest.starts_with("auth") || rest.starts_with("api-key") || rest.starts_with("apikey") ||
+            rest.starts_with("api_key")) {
           return true;
         }
+        break;
+      case 'k':
+        if (rest == "key" && (i == 0 || name[i - 1] == '-' || name[i - 1] == '_')) return true;
         break;
       case 'p':
         if (rest.starts_with("password")) return true;
@@ -65,7 +71,8 @@ bool IsBase64Url(std::string_view s) {
 CredentialKind ClassifyHeader(std::string_view lower_name) {
   // The names with their own kind, told apart by length before any comparison. Those that
   // contain "auth" but carry challenges or routing, never a client secret, are kept: the scheme a
-  // server asks for stays visible.
+  // server asks for stays visible; so are the well-known "-key" headers that are nonces or
+  // identifiers, not credentials.
   switch (lower_name.size()) {
     case 6:
       if (lower_name == "cookie") return CredentialKind::kCookie;
@@ -77,8 +84,14 @@ CredentialKind ClassifyHeader(std::string_view lower_name) {
     case 13:
       if (lower_name == "authorization") return CredentialKind::kAuthorization;
       break;
+    case 15:
+      if (lower_name == "idempotency-key") return CredentialKind::kNone;
+      break;
     case 16:
       if (lower_name == "www-authenticate") return CredentialKind::kNone;
+      break;
+    case 17:
+      if (lower_name == "sec-websocket-key") return CredentialKind::kNone;
       break;
     case 18:
       if (lower_name == "proxy-authenticate") return CredentialKind::kNone;

@@ -20,8 +20,9 @@ enum class Delivery {
 struct DeliveryResult {
   Delivery outcome = Delivery::kDelivered;
   std::string error;  // one sentence when not delivered: logged on each change of state
-  // Of a delivered batch: items the sink's format cannot express, so nothing was sent for them,
-  // and items sent cut to the destination's size limit. The runner counts them.
+  // Items the sink's format cannot express, so nothing was sent for them (of a delivered or a
+  // rejected batch), and items delivered cut to the destination's size limit. The runner counts
+  // them apart from delivered and rejected.
   uint64_t skipped = 0;
   uint64_t truncated = 0;
 };

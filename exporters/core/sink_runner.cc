@@ -126,9 +126,12 @@ void SinkRunner::Deliver(std::vector<ExportItemPtr>& batch) {
         stats_.truncated += result.truncated;
         return;
       }
-      case Delivery::kRejected:
-        stats_.rejected += batch.size();
+      case Delivery::kRejected: {
+        const uint64_t skipped = std::min<uint64_t>(result.skipped, batch.size());
+        stats_.rejected += batch.size() - skipped;
+        stats_.skipped += skipped;
         return;
+      }
       case Delivery::kRetry:
         break;
     }

@@ -47,6 +47,9 @@ uint64_t CareMask(uint64_t word) {
          less(word ^ (kOnes * '\\'), 1);
 }
 
+// CareMask's lowest flag is the first byte in memory only when words load little-endian.
+static_assert(std::endian::native == std::endian::little);
+
 uint64_t LoadWord(const char* p) {
   uint64_t word;
   std::memcpy(&word, p, sizeof(word));  // unaligned load without aliasing trouble
@@ -450,6 +453,16 @@ void ExchangeJsonWriter::Append(const ExchangeRecord& record, std::string& out) 
 void ExchangeJsonWriter::AppendBuffered(const ExchangeRecord& record) { WriteRecord(record); }
 
 void ExchangeJsonWriter::WriteRecord(const ExchangeRecord& record) {
+  const size_t start = size_;
+  try {
+    WriteFields(record);
+  } catch (...) {
+    size_ = start;  // an allocation failed mid-line: no torn line stays in the buffer
+    throw;
+  }
+}
+
+void ExchangeJsonWriter::WriteFields(const ExchangeRecord& record) {
   need_comma_ = false;
 
   StartObject();

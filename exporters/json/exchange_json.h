@@ -36,7 +36,8 @@ class ExchangeJsonWriter {
   // bookkeeping buy nothing: keys are copied, and only data strings are escaped (and checked for
   // UTF-8 in the same pass). Text is written through a plain pointer, each piece making room for
   // its worst case first, so a key or a value costs one capacity check.
-  void WriteRecord(const ExchangeRecord& record);
+  void WriteRecord(const ExchangeRecord& record);  // the whole line, or nothing if it throws
+  void WriteFields(const ExchangeRecord& record);
   void StartObject();
   void EndObject();
   void StartArray();

@@ -23,7 +23,7 @@ class ScriptedSink final : public Sink {
     int holding = 0;                                  // calls currently blocked
     std::vector<std::vector<std::string>> delivered;  // finding ids per delivered batch
     int calls = 0;
-    uint64_t skipped_per_batch = 0;    // reported with each delivered batch
+    uint64_t skipped_per_batch = 0;    // reported with each delivered or rejected batch
     uint64_t truncated_per_batch = 0;  // likewise
   };
 
@@ -55,7 +55,9 @@ class ScriptedSink final : public Sink {
     if (outcome == Delivery::kDelivered) {
       return Delivered(shared_.skipped_per_batch, shared_.truncated_per_batch);
     }
-    return {outcome, "the destination said no"};
+    DeliveryResult refused{outcome, "the destination said no"};
+    if (outcome == Delivery::kRejected) refused.skipped = shared_.skipped_per_batch;
+    return refused;
   }
 
  private:

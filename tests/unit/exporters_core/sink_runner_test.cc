@@ -101,23 +101,26 @@ TEST(SinkRunner, RejectedBatchesAreCountedNotRetried) {
 
 TEST(SinkRunner, ItemsASinkSkipsOrCutsAreCountedApartFromDelivered) {
   ScriptedSink::Shared shared;
-  shared.script = {Delivery::kRetry};  // counted once, when the batch finally goes out
+  // The first batch is retried, then delivered (counted once); the second refused for good;
+  // the third delivered.
+  shared.script = {Delivery::kRetry, Delivery::kDelivered, Delivery::kRejected};
   shared.skipped_per_batch = 1;
   shared.truncated_per_batch = 2;
   SinkOptions o = FastOptions();
   o.max_batch = 3;
   SinkRunner runner(o, std::make_unique<ScriptedSink>(shared), [](const std::string&) {});
-  runner.Offer(Findings(6));
+  runner.Offer(Findings(9));
   ASSERT_TRUE(runner.WaitIdle(5000));
   const SinkStats s = runner.stats();
   EXPECT_EQ(s.delivered, 4u);
-  EXPECT_EQ(s.skipped, 2u);
+  EXPECT_EQ(s.rejected, 2u);
+  EXPECT_EQ(s.skipped, 3u);
   EXPECT_EQ(s.truncated, 4u);
   std::vector<metrics::Counter> counters;
   runner.AppendCounters(counters);
   std::map<std::string, uint64_t> by_name;
   for (const metrics::Counter& c : counters) by_name[c.name] = c.value;
-  EXPECT_EQ(by_name["export_skipped_unformattable"], 2u);
+  EXPECT_EQ(by_name["export_skipped_unformattable"], 3u);
   EXPECT_EQ(by_name["export_truncated"], 4u);
   EXPECT_EQ(by_name["export_delivered"], 4u);
 }
