@@ -7,23 +7,18 @@
 #include <cstring>
 #include <system_error>
 
+#include "agent/text/ascii_case.h"
+#include "agent/text/host_port.h"
+
 namespace apisensor::openapi {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool IsSpecFileName(const fs::path& path) {
   const std::string name = path.filename().string();
   if (name.empty() || name.front() == '.') return false;
-  const std::string extension = LowerCopy(path.extension().string());
+  const std::string extension = text::AsciiLowerCopy(path.extension().string());
   return extension == ".yaml" || extension == ".yml" || extension == ".json";
 }
 
@@ -36,9 +31,10 @@ void AddToGroup(SpecGroups<Key>& groups, const Key& key, const std::shared_ptr<c
   if (std::find(list.begin(), list.end(), spec) == list.end()) list.push_back(spec);
 }
 
+// This host, or every address of it (a server that listens on 0.0.0.0 or ::).
 bool IsLocalHost(std::string_view host) {
-  return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "0.0.0.0" ||
-         host == "::" || host.ends_with(".localhost");
+  return text::IsLoopbackHost(host) || host == "0.0.0.0" || host == "::" ||
+         host.ends_with(".localhost");
 }
 
 // Whether a server says which local port serves the spec (see SpecSet::ForPort).
@@ -81,7 +77,7 @@ std::shared_ptr<const ServiceSpecs> SpecSet::ForPort(uint16_t port) const {
 }
 
 std::shared_ptr<const ServiceSpecs> SpecSet::ForHost(std::string_view host) const {
-  const auto it = by_host_.find(LowerCopy(host));
+  const auto it = by_host_.find(text::AsciiLowerCopy(host));
   return it == by_host_.end() ? nullptr : it->second;
 }
 
