@@ -213,30 +213,23 @@ void ExchangeJsonWriter::PlainString(std::string_view s) {
   End(p);
 }
 
-void ExchangeJsonWriter::Uint64(uint64_t value) {
-  constexpr size_t kDigits = 20;
-  char* p = Separator(Room(kDigits + 1));
-  End(std::to_chars(p, p + kDigits, value).ptr);
-}
-
-void ExchangeJsonWriter::Int64(int64_t value) {
-  constexpr size_t kSignAndDigits = 20;
+void ExchangeJsonWriter::Integer(std::integral auto value) {
+  constexpr size_t kSignAndDigits = 20;  // "18446744073709551615", "-9223372036854775808"
   char* p = Separator(Room(kSignAndDigits + 1));
   End(std::to_chars(p, p + kSignAndDigits, value).ptr);
 }
 
-void ExchangeJsonWriter::Bool(bool value) {
-  const std::string_view text = value ? "true" : "false";
+void ExchangeJsonWriter::Uint64(uint64_t value) { Integer(value); }
+void ExchangeJsonWriter::Int64(int64_t value) { Integer(value); }
+
+void ExchangeJsonWriter::Literal(std::string_view text) {
   char* p = Separator(Room(text.size() + 1));
   std::memcpy(p, text.data(), text.size());
   End(p + text.size());
 }
 
-void ExchangeJsonWriter::Null() {
-  char* p = Separator(Room(5));
-  std::memcpy(p, "null", 4);
-  End(p + 4);
-}
+void ExchangeJsonWriter::Bool(bool value) { Literal(value ? "true" : "false"); }
+void ExchangeJsonWriter::Null() { Literal("null"); }
 
 void ExchangeJsonWriter::Endpoint(const SocketAddress& address) {
   StartObject();

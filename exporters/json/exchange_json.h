@@ -3,6 +3,7 @@
 // read from a body leaves the agent through this format.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -62,6 +63,8 @@ class ExchangeJsonWriter {
   void Int64(int64_t value);
   void Bool(bool value);
   void Null();
+  void Integer(std::integral auto value);
+  void Literal(std::string_view text);  // true, false, null
   // Where to write up to `n` more bytes of the line; End() records how far they went.
   char* Room(size_t n) {
     if (capacity_ - size_ < n) Grow(n);
