@@ -118,22 +118,17 @@ void SinkRunner::Deliver(std::vector<ExportItemPtr>& batch) {
     const DeliveryResult result = sink_->Deliver(batch);
     NoteOutcome(result);
     std::unique_lock lock(mu_);
-    switch (result.outcome) {
-      case Delivery::kDelivered: {
-        const uint64_t skipped = std::min<uint64_t>(result.skipped, batch.size());
+    if (result.outcome != Delivery::kRetry) {
+      // Items the format could not express were never sent: neither delivered nor rejected.
+      const uint64_t skipped = std::min<uint64_t>(result.skipped, batch.size());
+      stats_.skipped += skipped;
+      if (result.outcome == Delivery::kDelivered) {
         stats_.delivered += batch.size() - skipped;
-        stats_.skipped += skipped;
         stats_.truncated += result.truncated;
-        return;
-      }
-      case Delivery::kRejected: {
-        const uint64_t skipped = std::min<uint64_t>(result.skipped, batch.size());
+      } else {
         stats_.rejected += batch.size() - skipped;
-        stats_.skipped += skipped;
-        return;
       }
-      case Delivery::kRetry:
-        break;
+      return;
     }
     ++stats_.retries;
     // The whole backoff is waited even while stopping (a destination that fails is never
