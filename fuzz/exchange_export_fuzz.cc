@@ -13,6 +13,7 @@
 #include "agent/exchange/exchange_record.h"
 #include "agent/secrets/credential_redactor.h"
 #include "agent/secrets/fingerprint.h"
+#include "agent/text/ascii_case.h"
 #include "exporters/json/exchange_json.h"
 
 namespace {
@@ -42,16 +43,10 @@ bool IsCheckableToken(std::string_view token) {
   return beyond_hex;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Case-insensitively: header names are lower-cased on the way, which can make a second copy.
 size_t Occurrences(std::string_view haystack, std::string_view needle) {
-  const std::string lower_haystack = Lower(haystack);
-  const std::string lower_needle = Lower(needle);
+  const std::string lower_haystack = apisensor::text::AsciiLowerCopy(haystack);
+  const std::string lower_needle = apisensor::text::AsciiLowerCopy(needle);
   size_t count = 0;
   for (size_t at = lower_haystack.find(lower_needle); at != std::string::npos;
        at = lower_haystack.find(lower_needle, at + 1)) {
